@@ -1,0 +1,91 @@
+# kpatch: live patching for Linux distribution kernels.
+#
+#   make              build every program into build/bin
+#   make check-unit   hermetic unit tests (fast)
+#   make check-san    the unit tests again under ASan+UBSan
+#   make check-vm     tests against the real Debian kernel in QEMU
+#   make check        all of the above (installs what it needs first)
+#   make demo         build a live patch and apply it to the test kernel
+#
+# Each component adds itself through src/<component>/build.mk and
+# tests/unit/<component>.mk; this file holds only the common rules.
+
+CC      ?= gcc
+BUILD   ?= build
+PKGS    := libelf libkmod json-c
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 $(WARN) -D_GNU_SOURCE -DKPATCH_VERSION=\"$(VERSION)\" \
+           -Isrc -Isrc/include $(shell pkg-config --cflags $(PKGS))
+LDLIBS  += $(shell pkg-config --libs $(PKGS))
+TEST_LDLIBS := $(shell pkg-config --libs cmocka)
+
+ifeq ($(SAN),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+# Filled in by the fragments.
+PROGRAMS   :=
+UNIT_TESTS :=
+LIBS       :=
+
+# $(call objs_of,DIR) -> object files for every .c in DIR
+objs_of = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(1)/*.c))
+
+all: programs
+
+include $(sort $(wildcard src/*/build.mk))
+include $(sort $(wildcard tests/unit/*.mk))
+
+programs: $(PROGRAMS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/lib/%.a:
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+$(BUILD)/bin/%:
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/test/%:
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LDLIBS)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+setup:
+	scripts/setup
+
+unit-tests: $(UNIT_TESTS)
+
+check-unit: unit-tests
+	tests/run-unit $(UNIT_TESTS)
+
+check-san:
+	$(MAKE) BUILD=build/san SAN=1 check-unit
+
+check-vm: programs
+	tests/vm/run-all
+
+check: setup
+	$(MAKE) programs
+	tests/run-check
+
+demo: setup
+	$(MAKE) programs
+	examples/demo
+
+clean:
+	rm -rf build
+
+.PHONY: all programs setup unit-tests check-unit check-san check-vm check demo clean
+.SECONDARY:

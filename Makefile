@@ -29,7 +29,11 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS += -fsanitize=address,undefined
 endif
 
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
 # Filled in by the fragments.
+INSTALL_TARGETS :=
 PROGRAMS   :=
 UNIT_TESTS :=
 LIBS       :=
@@ -74,7 +78,7 @@ check-san:
 	$(MAKE) BUILD=build/san SAN=1 check-unit
 
 check-vm: programs
-	tests/vm/run-all
+	KPT_BIN_DIR=$(abspath $(BUILD))/bin tests/vm/run-all
 
 check: setup
 	$(MAKE) programs
@@ -84,8 +88,10 @@ demo: setup
 	$(MAKE) programs
 	examples/demo
 
+install: $(INSTALL_TARGETS)
+
 clean:
 	rm -rf build
 
-.PHONY: all programs setup unit-tests check-unit check-san check-vm check demo clean
+.PHONY: all install programs setup unit-tests check-unit check-san check-vm check demo clean
 .SECONDARY:

@@ -12,6 +12,7 @@
 #   124  the VM did not finish within the timeout
 #   125  the VM died before reporting a result (panic, crash)
 #   126  the kernel printed an oops, BUG, WARNING or call trace
+# KPT_BIN_DIR (default build/bin): the programs copied into the VM's /bin.
 # KPT_VM_DEBUG=1 drops to a shell on the console instead (test at /test.sh).
 
 VM_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -51,7 +52,7 @@ _vm_initramfs() {
 	install -m 0755 "$VM_TOP/tests/vm/guest/init" "$root/init"
 	install -m 0644 "$VM_TOP/tests/vm/guest/kpt-guest.sh" "$root/lib/kpt-guest.sh"
 	install -m 0755 "$script" "$root/test.sh"
-	for p in "$VM_TOP"/build/bin/*; do
+	for p in "${KPT_BIN_DIR:-$VM_TOP/build/bin}"/*; do
 		[ -x "$p" ] && _vm_add_program "$root" "$p"
 	done
 	cp "$(vm_modules_dir "$VM_KERNEL")"/*.ko "$root/modules/" 2>/dev/null || true

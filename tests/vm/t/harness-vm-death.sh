@@ -9,7 +9,7 @@ rc=$?
 [ $rc = 125 ] || { echo "expected 125 (VM died without result), got $rc"; exit 1; }
 echo "ok: VM death reported as failure (125)"
 printf 'sleep 600\n' >"$guest"
-vm_run -t 20 "$guest" >/dev/null 2>&1
+vm_run -t 12 "$guest" >/dev/null 2>&1
 rc=$?
 [ $rc = 124 ] || { echo "expected 124 (timeout), got $rc"; exit 1; }
 echo "ok: hung guest reported as timeout (124)"

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel side of every module kpatch-build makes. The replacement
+ * functions themselves come from the differ's objects, linked next to this
+ * file; kpatch-gen.h, written by kpatch-build for each module, lists them:
+ *
+ *   KPATCH_FUNCS(F)    F(index, "old_name", old_sympos) for each function
+ *   KPATCH_REPLACE     1 for an atomic-replace patch, 0 to stack
+ *   KPATCH_CVES        "CVE-a,CVE-b" or undefined
+ *   KPATCH_DESCRIPTION the text given with --description, or undefined
+ *
+ * Each replacement is reached by its symbol name through an asm label,
+ * because names such as "foo.isra.0" are not C identifiers.
+ */
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/livepatch.h>
+
+#include "kpatch-gen.h"
+
+#define KPATCH_DECLARE(idx, old, pos) extern char kpatch_new_##idx[] __asm__(old);
+KPATCH_FUNCS(KPATCH_DECLARE)
+
+#define KPATCH_FUNC(idx, old, pos) \
+	{ .old_name = old, .new_func = kpatch_new_##idx, .old_sympos = pos },
+
+static struct klp_func kpatch_funcs[] = {
+	KPATCH_FUNCS(KPATCH_FUNC)
+	{ }
+};
+
+static struct klp_object kpatch_objs[] = {
+	{ .name = NULL, .funcs = kpatch_funcs },	/* NULL: vmlinux */
+	{ }
+};
+
+static struct klp_patch kpatch_patch = {
+	.mod = THIS_MODULE,
+	.objs = kpatch_objs,
+	.replace = KPATCH_REPLACE,
+};
+
+static int __init kpatch_init(void)
+{
+	return klp_enable_patch(&kpatch_patch);
+}
+
+static void __exit kpatch_exit(void)
+{
+}
+
+module_init(kpatch_init);
+module_exit(kpatch_exit);
+MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");
+#ifdef KPATCH_CVES
+MODULE_INFO(kpatch_cve, KPATCH_CVES);
+#endif
+#ifdef KPATCH_DESCRIPTION
+MODULE_INFO(kpatch_description, KPATCH_DESCRIPTION);
+MODULE_DESCRIPTION(KPATCH_DESCRIPTION);
+#endif

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Module.symvers parsing: "crc<TAB>name<TAB>module<TAB>export type<TAB>namespace". */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "klp/symvers.h"
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const struct symver *)a)->name, ((const struct symver *)b)->name);
+}
+
+void symvers_free(struct symvers *sv)
+{
+	for (size_t i = 0; i < sv->n; i++) {
+		free(sv->v[i].name);
+		free(sv->v[i].module);
+	}
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = 0;
+}
+
+int symvers_load(const char *path, struct symvers *out)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t len = 0, cap = 0;
+	int ret = 0;
+
+	out->v = NULL;
+	out->n = 0;
+	if (!f)
+		return -errno;
+	while (getline(&line, &len, f) > 0) {
+		char *save, *crc, *name, *mod;
+
+		if (line[0] == '\n')
+			continue;
+		crc = strtok_r(line, "\t\n", &save);
+		name = strtok_r(NULL, "\t\n", &save);
+		mod = strtok_r(NULL, "\t\n", &save);
+		if (!crc || !name || !mod || strncmp(crc, "0x", 2)) {
+			ret = -EINVAL;
+			break;
+		}
+		if (out->n == cap) {
+			size_t ncap = cap ? cap * 2 : 4096;
+			struct symver *nv = realloc(out->v, ncap * sizeof(*nv));
+
+			if (!nv) {
+				ret = -ENOMEM;
+				break;
+			}
+			out->v = nv;
+			cap = ncap;
+		}
+		out->v[out->n].name = strdup(name);
+		out->v[out->n].module = strdup(mod);
+		if (!out->v[out->n].name || !out->v[out->n].module) {
+			free(out->v[out->n].name);
+			free(out->v[out->n].module);
+			ret = -ENOMEM;
+			break;
+		}
+		out->n++;
+	}
+	free(line);
+	fclose(f);
+	if (ret) {
+		symvers_free(out);
+		return ret;
+	}
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_name);
+	return 0;
+}
+
+const char *symvers_find(const struct symvers *sv, const char *name)
+{
+	struct symver key = { .name = (char *)name };
+	const struct symver *s;
+
+	if (!sv->n)
+		return NULL;
+	s = bsearch(&key, sv->v, sv->n, sizeof(*sv->v), cmp_name);
+	return s ? s->module : NULL;
+}

@@ -99,19 +99,22 @@ vm_run() {
 	VM_KERNEL=$krel _vm_initramfs "$VM_OUT/root" "$script" "${files[@]}" || return 2
 	: >"$VM_OUT/result"
 
-	local serial=(-serial "file:$VM_OUT/console.log")
+	local serial=(-serial "file:$VM_OUT/console.log") stdin=/dev/null fg=""
 	if [ "${KPT_VM_DEBUG:-0}" = 1 ]; then
+		# Interactive: qemu must own the terminal to read from it.
+		stdin=/dev/stdin
+		fg=--foreground
 		serial=(-serial mon:stdio)
 		append="$append kpt.debug=1"
 		timeout=86400
 	fi
-	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$VM_MEM" \
+	timeout $fg -k 5 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$VM_MEM" \
 		-smp 1 -display none -no-reboot -nic none -monitor none \
 		-kernel "$kdir/vmlinuz" -initrd "$VM_OUT/initrd.gz" \
 		-append "console=ttyS0 loglevel=4 panic=-1 oops=panic panic_on_warn=0$append" \
 		"${serial[@]}" -serial "file:$VM_OUT/output.log" \
 		-serial "file:$VM_OUT/dmesg.log" -serial "file:$VM_OUT/result" \
-		</dev/null
+		<"$stdin"
 	local qrc=$? rc
 	cat "$VM_OUT/output.log" 2>/dev/null | tr -d '\r'
 	if [ $qrc = 124 ] || [ $qrc = 137 ]; then

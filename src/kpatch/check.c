@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kpatch check: one line per finding, exit 0 OK, 1 WARNING, 2 CRITICAL,
+ * 3 UNKNOWN (the state could not be read), as monitoring systems expect.
+ */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "kpatch/cmd.h"
+#include "kpatch/output.h"
+#include "kpatchlib/check.h"
+
+#define CHECK_UNKNOWN 3
+#define DEFAULT_THRESHOLD 60
+
+static const char *const level_names[] = { "OK", "WARNING", "CRITICAL" };
+
+static void render(const struct kp_check *c, const char *krel)
+{
+	if (json_output) {
+		json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+		json_object_object_add(o, "status", json_object_new_string(level_names[c->level]));
+		json_object_object_add(o, "code", json_object_new_int(c->level));
+		json_object_object_add(o, "kernel", json_object_new_string(krel));
+		json_object_object_add(o, "loaded", json_object_new_int((int)c->loaded));
+		json_object_object_add(o, "installed", json_object_new_int((int)c->installed));
+		for (size_t i = 0; i < c->n; i++) {
+			json_object *f = json_object_new_object();
+
+			json_object_object_add(f, "level", json_object_new_string(level_names[c->f[i].level]));
+			json_object_object_add(f, "id", json_object_new_string(c->f[i].id));
+			json_object_object_add(f, "module", json_object_new_string(c->f[i].module));
+			json_object_object_add(f, "message", json_object_new_string(c->f[i].msg));
+			json_object_array_add(a, f);
+		}
+		json_object_object_add(o, "findings", a);
+		p_json(o);
+		return;
+	}
+	for (size_t i = 0; i < c->n; i++)
+		printf("%s: %s\n", level_names[c->f[i].level], c->f[i].msg);
+	if (!c->n)
+		printf("OK: %zu patch module(s) loaded, %zu installed for %s\n", c->loaded, c->installed, krel);
+}
+
+int do_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "transition-threshold", required_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long threshold = DEFAULT_THRESHOLD * 1000L;
+	char krel[256];
+	struct kp_check c;
+	struct kp_err err;
+	int opt;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+		if (opt != 'T') {
+			cmd_usage_err("check", "unknown option '%s'", argv[optind - 1]);
+			return CHECK_UNKNOWN;
+		}
+		threshold = parse_seconds_ms(optarg);
+		if (threshold < 0) {
+			cmd_usage_err("check", "threshold '%s' is not a number of seconds", optarg);
+			return CHECK_UNKNOWN;
+		}
+	}
+	if (optind < argc) {
+		cmd_usage_err("check", "unexpected argument '%s'", argv[optind]);
+		return CHECK_UNKNOWN;
+	}
+	if (running_release(krel, sizeof(krel)))
+		return CHECK_UNKNOWN;
+	if (kp_check_run(krel, (unsigned int)(threshold / 1000), &c, &err)) {
+		p_kerr(&err);
+		return CHECK_UNKNOWN;
+	}
+	render(&c, krel);
+	kp_check_free(&c);
+	return c.level;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KPATCH_CMD_H
+#define KPATCH_CMD_H
+
+#include "kpatchlib/modfile.h"
+
+/* Exit codes are the kp_errclass values (see kpatchlib/err.h and kpatch(8)). */
+
+struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;	/* arguments, after "kpatch <name>" */
+	const char *help;	/* one line */
+};
+
+int do_load(int argc, char **argv);
+int do_unload(int argc, char **argv);
+int do_install(int argc, char **argv);
+int do_uninstall(int argc, char **argv);
+int do_list(int argc, char **argv);
+int do_info(int argc, char **argv);
+int do_check(int argc, char **argv);
+int do_signal(int argc, char **argv);
+int do_force(int argc, char **argv);
+int do_version(int argc, char **argv);
+int do_help(int argc, char **argv);
+
+/* Print one command's usage on stdout (for --help). */
+void cmd_usage(const char *name);
+/* A usage error for a command: one line naming the problem. */
+int cmd_usage_err(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Default transition timeout, seconds. */
+#define KPATCH_DEFAULT_TIMEOUT 60
+
+/* "30", "2.5" -> milliseconds; -1 when invalid. */
+long parse_seconds_ms(const char *s);
+
+/*
+ * A command-line module argument: a path (contains '/' or ends in ".ko")
+ * or the name of a module installed for krel. Writes the path.
+ */
+int module_arg_path(const char *arg, const char *krel, char *path, size_t size);
+
+/* The running kernel release, or print the error and return its class. */
+int running_release(char *buf, size_t size);
+
+#endif

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kpatch info: what a module file (or an installed module) is and does. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/vermagic.h"
+#include "kpatch/cmd.h"
+#include "kpatch/output.h"
+#include "kpatchlib/live.h"
+#include "kpatchlib/store.h"
+
+static const char *or_none(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+static void render(const struct kp_modfile *mf, const char *built, const char *state,
+		   const struct kp_names *kernels_with_it)
+{
+	char inst[1024] = "";
+	size_t len = 0;
+
+	if (json_output) {
+		json_object *o = json_object_new_object(), *k = json_object_new_array(), *f = json_object_new_array();
+
+		json_object_object_add(o, "name", json_object_new_string(mf->name));
+		json_object_object_add(o, "file", json_object_new_string(mf->path));
+		json_object_object_add(o, "kernel", json_object_new_string(built));
+		json_object_object_add(o, "description", json_object_new_string(mf->description ? mf->description : ""));
+		json_object_object_add(o, "kpatch_description",
+				       json_object_new_string(mf->kpatch_description ? mf->kpatch_description : ""));
+		json_object_object_add(o, "cves", json_csv_array(mf->cves));
+		json_object_object_add(o, "livepatch", json_object_new_boolean(mf->livepatch));
+		json_object_object_add(o, "replace", json_object_new_boolean(mf->replace));
+		json_object_object_add(o, "state", json_object_new_string(state));
+		for (size_t i = 0; i < kernels_with_it->n; i++)
+			json_object_array_add(k, json_object_new_string(kernels_with_it->v[i]));
+		json_object_object_add(o, "installed", k);
+		for (size_t i = 0; i < mf->funcs.n; i++) {
+			json_object *fn = json_object_new_object();
+
+			json_object_object_add(fn, "object", json_object_new_string(mf->funcs.f[i].object));
+			json_object_object_add(fn, "function", json_object_new_string(mf->funcs.f[i].name));
+			json_object_object_add(fn, "sympos", json_object_new_int64((int64_t)mf->funcs.f[i].sympos));
+			json_object_array_add(f, fn);
+		}
+		json_object_object_add(o, "functions", f);
+		p_json(o);
+		return;
+	}
+	for (size_t i = 0; i < kernels_with_it->n && len < sizeof(inst); i++)
+		len += (size_t)snprintf(inst + len, sizeof(inst) - len, "%s%s", i ? ", " : "", kernels_with_it->v[i]);
+	printf("name:        %s\n", mf->name);
+	printf("file:        %s\n", mf->path);
+	printf("kernel:      %s\n", built);
+	printf("description: %s\n", or_none(mf->kpatch_description && *mf->kpatch_description ?
+					      mf->kpatch_description : mf->description));
+	printf("cves:        %s\n", or_none(mf->cves));
+	printf("livepatch:   %s\n", mf->livepatch ? "yes" : "no");
+	printf("replace:     %s\n", mf->replace ? "yes (atomic replace)" : "no");
+	printf("state:       %s\n", state);
+	printf("installed:   %s\n", or_none(inst));
+	for (size_t i = 0; i < mf->funcs.n; i++)
+		printf("function:    %s:%s,%lu\n", mf->funcs.f[i].object, mf->funcs.f[i].name, mf->funcs.f[i].sympos);
+}
+
+int do_info(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "kernel-version", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char krel[256] = "", path[4096], built[256];
+	struct kp_names kernels, with = { 0 };
+	struct kp_modfile mf;
+	struct kp_err err;
+	enum kp_live_state st;
+	const char *state;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+k:", longopts, NULL)) != -1) {
+		if (c != 'k')
+			return cmd_usage_err("info", "unknown option '%s'", argv[optind - 1]);
+		if (!*optarg || strchr(optarg, '/') || strlen(optarg) >= sizeof(krel))
+			return cmd_usage_err("info", "'%s' is not a kernel release", optarg);
+		snprintf(krel, sizeof(krel), "%s", optarg);
+	}
+	if (optind + 1 != argc)
+		return cmd_usage_err("info", optind < argc ? "one module at a time" : "no module given");
+	if (!krel[0] && (ret = running_release(krel, sizeof(krel))))
+		return ret;
+	if (module_arg_path(argv[optind], krel, path, sizeof(path)))
+		return p_err(KP_E_USAGE, "%s: module argument too long", argv[optind]);
+	if (kp_modfile_open(path, 0, &mf, &err)) {
+		if (err.class == KP_E_NOTFOUND && strcmp(path, argv[optind]))
+			return p_err(KP_E_NOTFOUND, "module %s is not installed for kernel %s (no %s); give a file path",
+				     argv[optind], krel, path);
+		return p_kerr(&err);
+	}
+	if (kp_vermagic_release(mf.vermagic, built, sizeof(built)))
+		snprintf(built, sizeof(built), "unknown");
+	if (!kp_patch_state(mf.name, &st))
+		state = kp_live_state_name(st);
+	else if (kp_module_loaded(mf.name))
+		state = "loaded, patch disabled or superseded";
+	else
+		state = "not loaded";
+	if (!kp_store_kernels(&kernels, &err)) {
+		for (size_t i = 0; i < kernels.n; i++) {
+			char p[4096];
+			FILE *f;
+
+			if (kp_store_path(kernels.v[i], mf.name, p, sizeof(p)) || !(f = fopen(p, "re")))
+				continue;
+			fclose(f);
+			kernels.v[with.n++] = kernels.v[i];
+			kernels.v[i] = NULL;
+		}
+		with.v = kernels.v;
+		for (size_t i = with.n; i < kernels.n; i++)
+			free(kernels.v[i]);
+	}
+	render(&mf, built, state, &with);
+	kp_names_free(&with);
+	kp_modfile_close(&mf);
+	return 0;
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kpatch install: validate a module file and install it atomically. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kpatch/cmd.h"
+#include "kpatch/output.h"
+#include "kpatchlib/paths.h"
+#include "kpatchlib/store.h"
+
+/* Where systemd runs, make sure the boot service will load what we installed. */
+static void enable_service(void)
+{
+	int status;
+	pid_t pid;
+
+	if (access("/run/systemd/system", F_OK))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		execlp("systemctl", "systemctl", "enable", "--quiet", "kpatch.service", (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+		p_warn("could not enable kpatch.service; installed modules will not be loaded at boot until `systemctl enable kpatch.service` succeeds");
+}
+
+int do_install(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "kernel-version", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char krel[256] = "";
+	struct kp_modfile mf;
+	struct kp_err err;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+k:", longopts, NULL)) != -1) {
+		if (c != 'k')
+			return cmd_usage_err("install", "unknown option '%s'", argv[optind - 1]);
+		if (!*optarg || strchr(optarg, '/') || strlen(optarg) >= sizeof(krel) || optarg[0] == '.')
+			return cmd_usage_err("install", "'%s' is not a kernel release", optarg);
+		snprintf(krel, sizeof(krel), "%s", optarg);
+	}
+	if (optind + 1 != argc)
+		return cmd_usage_err("install", optind < argc ? "one module file at a time" : "no module file given");
+	if (!krel[0] && (ret = running_release(krel, sizeof(krel))))
+		return ret;
+	if (kp_modfile_open(argv[optind], KP_OPEN_STRICT, &mf, &err) || kp_modfile_check(&mf, krel, &err)) {
+		kp_modfile_close(&mf);
+		return p_kerr(&err);
+	}
+	p_info("installing %s (%s)", mf.name, krel);
+	ret = kp_store_install(&mf, krel, &err);
+	kp_modfile_close(&mf);
+	if (ret)
+		return p_kerr(&err);
+	enable_service();
+	return 0;
+}

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kpatch load: open the module once, check it (livepatch, vermagic,
+ * withdrawn, conflicts), insert that same descriptor, wait for the
+ * transition; on a stall report the blockers, reverse and remove.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kpatch/cmd.h"
+#include "kpatch/output.h"
+#include "kpatch/settle.h"
+#include "kpatchlib/check.h"
+#include "kpatchlib/kernel.h"
+#include "kpatchlib/live.h"
+#include "kpatchlib/paths.h"
+#include "kpatchlib/store.h"
+#include "kpatchlib/withdrawn.h"
+
+struct load_opts {
+	long timeout_ms;
+	int allow_stack;
+	const char *krel;
+};
+
+/* After an atomic-replace patch: the modules it superseded are dead weight. */
+static void remove_superseded(const char *replacer)
+{
+	struct kp_live live;
+	struct kp_err err;
+
+	if (kp_live_read(&live, &err))
+		return;
+	for (size_t i = 0; i < live.n; i++) {
+		if (live.p[i].state != KP_LIVE_SUPERSEDED)
+			continue;
+		if (kp_remove(live.p[i].name, &err))
+			p_warn("%s superseded %s, but removing it failed: %s", replacer, live.p[i].name, err.msg);
+		else
+			p_info("removed patch module %s (superseded by %s)", live.p[i].name, replacer);
+	}
+	kp_live_free(&live);
+}
+
+/* Everything before the kernel sees the module. 0, or err filled. */
+static int preflight(const struct kp_modfile *mf, const struct load_opts *o, int *already,
+		     struct kp_err *err)
+{
+	const struct kp_func_ref *mine, *theirs;
+	const struct kp_live_patch *p;
+	struct kp_withdrawn w;
+	struct kp_live live;
+	int ret = 0;
+
+	*already = 0;
+	if (kp_modfile_check(mf, o->krel, err) || kp_withdrawn_load(&w, err))
+		return -1;
+	if (kp_withdrawn_has(&w, mf->name, o->krel))
+		ret = kp_err_set(err, KP_E_INVALID, 0, "%s: module %s is on the withdrawn list (%s/withdrawn*); refusing to load it",
+				 mf->path, mf->name, kp_conf_dir());
+	kp_withdrawn_free(&w);
+	if (ret || kp_live_read(&live, err))
+		return -1;
+	p = kp_live_find(&live, mf->name);
+	if (p && p->state == KP_LIVE_SUPERSEDED)
+		ret = kp_err_set(err, KP_E_KERNEL, 0, "module %s is loaded but its patch is disabled or superseded; `kpatch unload %s` first",
+				 mf->name, mf->name);
+	else if (p)
+		*already = 1;
+	else if (!o->allow_stack && (mine = kp_conflict(mf, &live, &theirs)))
+		ret = kp_err_set(err, KP_E_CONFLICT, 0,
+				 "%s: %s would patch %s:%s,%lu, which patch %s already replaces; unload %s, use an atomic-replace patch, or pass --allow-stack",
+				 mf->path, mf->name, mine->object, mine->name, mine->sympos, theirs->patch, theirs->patch);
+	kp_live_free(&live);
+	return ret;
+}
+
+static int load_one(const char *arg, const struct load_opts *o)
+{
+	char path[4096];
+	struct kp_modfile mf;
+	struct kp_err err;
+	unsigned long long t0 = kp_now_ms();
+	int already, ret;
+
+	if (module_arg_path(arg, o->krel, path, sizeof(path)))
+		return p_err(KP_E_USAGE, "%s: module argument too long", arg);
+	if (kp_modfile_open(path, 0, &mf, &err)) {
+		if (err.class == KP_E_NOTFOUND && strcmp(path, arg))
+			return p_err(KP_E_NOTFOUND, "module %s is not installed for kernel %s (no %s); give a file path",
+				     arg, o->krel, path);
+		return p_kerr(&err);
+	}
+	if (preflight(&mf, o, &already, &err)) {
+		kp_modfile_close(&mf);
+		return p_kerr(&err);
+	}
+	if (already) {
+		p_info("patch module %s is already loaded", mf.name);
+		kp_modfile_close(&mf);
+		return 0;
+	}
+	p_info("loading patch module: %s", path);
+	kp_transition_mark(mf.name);
+	ret = kp_insert(&mf, &err);
+	if (ret) {
+		kp_transition_clear(mf.name);
+		kp_modfile_close(&mf);
+		return p_kerr(&err);
+	}
+	if (settle(mf.name, 1, o->timeout_ms, &err)) {
+		struct kp_err rm;
+
+		if (!kp_patch_exists(mf.name) && !kp_remove(mf.name, &rm))
+			ret = p_err(err.class, "%s; module %s removed", err.msg, mf.name);
+		else
+			ret = p_err(err.class, "%s; module %s is still loaded", err.msg, mf.name);
+		kp_modfile_close(&mf);
+		return ret;
+	}
+	p_info("patch module %s enabled: transition complete in %llu ms", mf.name, kp_now_ms() - t0);
+	if (mf.replace)
+		remove_superseded(mf.name);
+	kp_modfile_close(&mf);
+	return 0;
+}
+
+/* Every module installed for the running kernel; go on past failures. */
+static int load_all(const struct load_opts *o)
+{
+	struct kp_names names;
+	struct kp_err err;
+	char failed[1024] = "";
+	size_t i, nfail = 0, len = 0;
+
+	if (kp_store_list(o->krel, &names, &err))
+		return p_kerr(&err);
+	if (!names.n)
+		p_info("no patch modules installed for kernel %s", o->krel);
+	for (i = 0; i < names.n; i++) {
+		if (!load_one(names.v[i], o))
+			continue;
+		nfail++;
+		if (len < sizeof(failed))
+			len += (size_t)snprintf(failed + len, sizeof(failed) - len, "%s%s",
+						len ? ", " : "", names.v[i]);
+	}
+	if (nfail)
+		p_err(KP_E_PARTIAL, "%zu of %zu patch modules for kernel %s failed to load: %s",
+		      nfail, names.n, o->krel, failed);
+	kp_names_free(&names);
+	return nfail ? KP_E_PARTIAL : 0;
+}
+
+int do_load(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "allow-stack", no_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct load_opts o = { .timeout_ms = KPATCH_DEFAULT_TIMEOUT * 1000L };
+	char krel[256];
+	int all = 0, c, ret = 0, r;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+at:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			all = 1;
+			break;
+		case 't':
+			o.timeout_ms = parse_seconds_ms(optarg);
+			if (o.timeout_ms <= 0)
+				return cmd_usage_err("load", "timeout '%s' is not a positive number of seconds", optarg);
+			break;
+		case 's':
+			o.allow_stack = 1;
+			break;
+		default:
+			return cmd_usage_err("load", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (all == (optind < argc))
+		return cmd_usage_err("load", all ? "--all takes no module arguments" : "no module given");
+	ret = running_release(krel, sizeof(krel));
+	if (ret)
+		return ret;
+	o.krel = krel;
+	if (all)
+		return load_all(&o);
+	for (; optind < argc; optind++) {
+		r = load_one(argv[optind], &o);
+		if (r && !ret)
+			ret = r;
+	}
+	return ret;
+}

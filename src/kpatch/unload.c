@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kpatch unload: disable, wait (reverse on a stall), remove. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kpatch/cmd.h"
+#include "kpatch/output.h"
+#include "kpatch/settle.h"
+#include "kpatchlib/kernel.h"
+#include "kpatchlib/live.h"
+
+static int unload_one(const char *arg, long timeout_ms)
+{
+	char name[64];
+	enum kp_live_state st;
+	struct kp_err err;
+	int ret;
+
+	/* The kernel spells module names with '_' only. */
+	snprintf(name, sizeof(name), "%s", arg);
+	for (char *c = name; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	if (kp_patch_state(name, &st)) {
+		/* No patch directory: a disabled or superseded module, or nothing. */
+		if (!kp_module_loaded(name))
+			return p_err(KP_E_NOTFOUND, "patch module %s is not loaded", name);
+	} else {
+		p_info("disabling patch module: %s", name);
+		if (st == KP_LIVE_ENABLED || st == KP_LIVE_PATCHING) {
+			if (kp_patch_enable(name, 0, &err))
+				return p_kerr(&err);
+		}
+		if (settle(name, 0, timeout_ms, &err)) {
+			ret = p_err(err.class, "%s; %s stays loaded and enabled", err.msg, name);
+			return ret;
+		}
+		/* The patch directory goes away once the kernel freed the patch. */
+		for (int i = 0; i < 300 && kp_patch_exists(name); i++)
+			usleep(10000);
+	}
+	p_info("unloading patch module: %s", name);
+	if (kp_remove(name, &err))
+		return p_kerr(&err);
+	return 0;
+}
+
+int do_unload(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long timeout_ms = KPATCH_DEFAULT_TIMEOUT * 1000L;
+	int all = 0, c, ret = 0, r;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+at:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			all = 1;
+			break;
+		case 't':
+			timeout_ms = parse_seconds_ms(optarg);
+			if (timeout_ms <= 0)
+				return cmd_usage_err("unload", "timeout '%s' is not a positive number of seconds", optarg);
+			break;
+		default:
+			return cmd_usage_err("unload", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (all == (optind < argc))
+		return cmd_usage_err("unload", all ? "--all takes no module arguments" : "no module given");
+	if (all) {
+		struct kp_live live;
+		struct kp_err err;
+		size_t nfail = 0;
+
+		if (kp_live_read(&live, &err))
+			return p_kerr(&err);
+		for (size_t i = 0; i < live.n; i++)
+			nfail += unload_one(live.p[i].name, timeout_ms) != 0;
+		if (nfail)
+			p_err(KP_E_PARTIAL, "%zu of %zu patch modules failed to unload", nfail, live.n);
+		kp_live_free(&live);
+		return nfail ? KP_E_PARTIAL : 0;
+	}
+	for (; optind < argc; optind++) {
+		r = unload_one(argv[optind], timeout_ms);
+		if (r && !ret)
+			ret = r;
+	}
+	return ret;
+}

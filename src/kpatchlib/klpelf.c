@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kpatchlib/klpelf.h"
+
+/* One R_X86_64_64 relocation inside a data section, resolved. */
+struct reloc {
+	size_t off;		/* where, in the data section */
+	size_t tsec;		/* target section index */
+	size_t tval;		/* target offset: symbol value + addend */
+	int is_this_module;
+};
+
+struct datasec {
+	size_t index;
+	Elf_Data *data;
+	struct reloc *r;
+	size_t nr;
+};
+
+struct klpelf {
+	Elf *elf;
+	struct datasec *ds;
+	size_t nds;
+};
+
+static int sec_flags(Elf *elf, size_t index, GElf_Shdr *sh)
+{
+	Elf_Scn *scn = elf_getscn(elf, index);
+
+	return scn && gelf_getshdr(scn, sh) ? 0 : -1;
+}
+
+static const struct reloc *reloc_at(const struct datasec *ds, size_t off)
+{
+	size_t lo = 0, hi = ds->nr;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (ds->r[mid].off == off)
+			return &ds->r[mid];
+		if (ds->r[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The NUL-terminated string a relocation points to, or NULL if it is not one. */
+static const char *reloc_string(Elf *elf, const struct reloc *r)
+{
+	GElf_Shdr sh;
+	Elf_Data *d;
+	Elf_Scn *scn;
+
+	if (!r || sec_flags(elf, r->tsec, &sh) || !(sh.sh_flags & SHF_STRINGS))
+		return NULL;
+	scn = elf_getscn(elf, r->tsec);
+	d = elf_getdata(scn, NULL);
+	if (!d || !d->d_buf || r->tval >= d->d_size ||
+	    !memchr((char *)d->d_buf + r->tval, '\0', d->d_size - r->tval))
+		return NULL;
+	return (const char *)d->d_buf + r->tval;
+}
+
+static int reloc_is_code(Elf *elf, const struct reloc *r)
+{
+	GElf_Shdr sh;
+
+	return r && !sec_flags(elf, r->tsec, &sh) && (sh.sh_flags & SHF_EXECINSTR);
+}
+
+static int cmp_reloc(const void *a, const void *b)
+{
+	const struct reloc *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static struct datasec *datasec_find(struct klpelf *k, size_t index)
+{
+	size_t i;
+
+	for (i = 0; i < k->nds; i++)
+		if (k->ds[i].index == index)
+			return &k->ds[i];
+	return NULL;
+}
+
+/* Only while collecting: adding may move the array. */
+static struct datasec *datasec_get(struct klpelf *k, size_t index)
+{
+	struct datasec *ds = datasec_find(k, index);
+
+	if (ds)
+		return ds;
+	ds = realloc(k->ds, (k->nds + 1) * sizeof(*ds));
+	if (!ds)
+		return NULL;
+	k->ds = ds;
+	ds = &k->ds[k->nds++];
+	memset(ds, 0, sizeof(*ds));
+	ds->index = index;
+	ds->data = elf_getdata(elf_getscn(k->elf, index), NULL);
+	return ds;
+}
+
+/* Collect the absolute 64-bit relocations of every writable data section. */
+static int collect(struct klpelf *k, size_t symtab_index)
+{
+	Elf_Scn *scn = NULL, *symscn = elf_getscn(k->elf, symtab_index);
+	Elf_Data *symdata = elf_getdata(symscn, NULL);
+	GElf_Shdr symsh;
+
+	if (!symdata || !gelf_getshdr(symscn, &symsh))
+		return -EINVAL;
+	while ((scn = elf_nextscn(k->elf, scn))) {
+		GElf_Shdr sh, target;
+		Elf_Data *d;
+		size_t i, n;
+		struct datasec *ds;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_RELA)
+			continue;
+		if (sec_flags(k->elf, sh.sh_info, &target) || target.sh_type != SHT_PROGBITS ||
+		    !(target.sh_flags & SHF_WRITE) || (target.sh_flags & SHF_EXECINSTR))
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d || !sh.sh_entsize)
+			continue;
+		ds = datasec_get(k, sh.sh_info);
+		if (!ds)
+			return -ENOMEM;
+		n = sh.sh_size / sh.sh_entsize;
+		for (i = 0; i < n; i++) {
+			GElf_Rela rela;
+			GElf_Sym sym;
+			struct reloc *r;
+			const char *sname;
+
+			if (!gelf_getrela(d, (int)i, &rela) ||
+			    GELF_R_TYPE(rela.r_info) != R_X86_64_64 ||
+			    !gelf_getsym(symdata, (int)GELF_R_SYM(rela.r_info), &sym))
+				continue;
+			r = realloc(ds->r, (ds->nr + 1) * sizeof(*r));
+			if (!r)
+				return -ENOMEM;
+			ds->r = r;
+			r = &ds->r[ds->nr++];
+			r->off = rela.r_offset;
+			r->tsec = sym.st_shndx;
+			r->tval = sym.st_value + rela.r_addend;
+			sname = elf_strptr(k->elf, symsh.sh_link, sym.st_name);
+			r->is_this_module = sname && !strcmp(sname, "__this_module");
+		}
+	}
+	for (size_t i = 0; i < k->nds; i++)
+		qsort(k->ds[i].r, k->ds[i].nr, sizeof(struct reloc), cmp_reloc);
+	return 0;
+}
+
+static uint64_t read_u64(const struct datasec *ds, size_t off)
+{
+	uint64_t v = 0;
+
+	if (ds->data && ds->data->d_buf && off + 8 <= ds->data->d_size)
+		memcpy(&v, (char *)ds->data->d_buf + off, 8);
+	return v;
+}
+
+/* Walk klp_func entries from a funcs array start until the terminator. */
+static int walk_funcs(struct klpelf *k, const char *object, const struct datasec *ds,
+		      size_t start, size_t stride, struct kp_func_list *funcs)
+{
+	size_t off;
+
+	for (off = start;; off += stride) {
+		const char *name = reloc_string(k->elf, reloc_at(ds, off));
+
+		if (!name || !reloc_is_code(k->elf, reloc_at(ds, off + 8)))
+			return 0;
+		if (!kp_funcs_add(funcs, object, name, (unsigned long)read_u64(ds, off + 16)))
+			return -ENOMEM;
+	}
+}
+
+/*
+ * The stride of klp_func / klp_object arrays depends on the kernel's struct
+ * layout; measure it from the data instead of hard-coding it: the distance
+ * from an array's first entry to the next relocation with the same shape.
+ */
+static size_t func_stride(struct klpelf *k, const struct datasec *ds, size_t start)
+{
+	size_t i;
+
+	for (i = 0; i < ds->nr; i++) {
+		size_t off = ds->r[i].off;
+
+		if (off > start + 8 && reloc_string(k->elf, &ds->r[i]) &&
+		    reloc_is_code(k->elf, reloc_at(ds, off + 8)))
+			return off - start;
+	}
+	return 0;	/* one entry, then the zeroed terminator: stride unneeded */
+}
+
+int kp_klp_read(int fd, const char *what, struct kp_func_list *funcs,
+		int *replace, struct kp_err *err)
+{
+	struct klpelf k = { 0 };
+	Elf_Scn *scn = NULL;
+	size_t symtab = 0, i, j;
+	int ret = 0, found = 0;
+	GElf_Ehdr eh;
+
+	*replace = 0;
+	elf_version(EV_CURRENT);
+	k.elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!k.elf || elf_kind(k.elf) != ELF_K_ELF || !gelf_getehdr(k.elf, &eh) ||
+	    eh.e_type != ET_REL) {
+		ret = kp_err_set(err, KP_E_INVALID, 0, "%s: not a kernel module (not an ELF relocatable object)", what);
+		goto out;
+	}
+	if (eh.e_machine != EM_X86_64) {
+		ret = kp_err_set(err, KP_E_INVALID, 0, "%s: only x86_64 modules are supported", what);
+		goto out;
+	}
+	while ((scn = elf_nextscn(k.elf, scn))) {
+		GElf_Shdr sh;
+
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
+			symtab = elf_ndxscn(scn);
+	}
+	if (!symtab || collect(&k, symtab)) {
+		ret = kp_err_set(err, KP_E_INVALID, 0, "%s: cannot read the symbol table or relocations", what);
+		goto out;
+	}
+	/* Each klp_patch: mod -> __this_module, then objs -> klp_object[]. */
+	for (i = 0; i < k.nds; i++) {
+		const struct datasec *ds = &k.ds[i];
+
+		for (j = 0; j < ds->nr; j++) {
+			const struct reloc *objs;
+			const struct datasec *ods;
+			size_t o, ostride = 0;
+
+			if (!ds->r[j].is_this_module)
+				continue;
+			objs = reloc_at(ds, ds->r[j].off + 8);
+			if (!objs)
+				continue;
+			ods = datasec_find(&k, objs->tsec);
+			if (!ods)
+				continue;
+			found = 1;
+			if (ds->data && ds->data->d_buf && ds->r[j].off + 24 < ds->data->d_size)
+				*replace |= ((char *)ds->data->d_buf)[ds->r[j].off + 24] != 0;
+			/*
+			 * klp_object entries: a funcs relocation at +8, a name
+			 * relocation at +0 unless vmlinux. The array ends with
+			 * an entry that has neither.
+			 */
+			for (o = objs->tval;; o += ostride) {
+				const struct reloc *fr = reloc_at(ods, o + 8);
+				const char *oname = reloc_string(k.elf, reloc_at(ods, o));
+				const struct datasec *fds;
+				size_t stride;
+
+				if (!fr)
+					break;
+				fds = datasec_find(&k, fr->tsec);
+				if (!fds)
+					break;
+				stride = func_stride(&k, fds, fr->tval);
+				if (walk_funcs(&k, oname ? oname : "vmlinux", fds, fr->tval,
+					       stride ? stride : (size_t)-1 / 2, funcs)) {
+					ret = kp_err_set(err, KP_E_SYSTEM, ENOMEM, "%s: reading patched functions", what);
+					goto out;
+				}
+				/* Next klp_object: the next funcs relocation after this one. */
+				ostride = 0;
+				for (size_t q = 0; q < ods->nr; q++) {
+					if (ods->r[q].off > o + 8 && ods->r[q].tsec == fr->tsec &&
+					    reloc_at(ods, ods->r[q].off) && !reloc_string(k.elf, &ods->r[q]) &&
+					    !reloc_is_code(k.elf, &ods->r[q])) {
+						ostride = ods->r[q].off - 8 - o;
+						break;
+					}
+				}
+				if (!ostride)
+					break;
+			}
+		}
+	}
+	if (!found)
+		ret = kp_err_set(err, KP_E_INVALID, 0, "%s: no klp_patch structure found", what);
+out:
+	for (i = 0; i < k.nds; i++)
+		free(k.ds[i].r);
+	free(k.ds);
+	if (k.elf)
+		elf_end(k.elf);
+	return ret;
+}

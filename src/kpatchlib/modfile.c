@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <libkmod.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/vermagic.h"
+#include "kpatchlib/klpelf.h"
+#include "kpatchlib/modfile.h"
+
+static int set_field(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = strdup(v ? v : "");
+	return *dst ? 0 : -ENOMEM;
+}
+
+/* libkmod reads the module info; it opens the descriptor's own inode. */
+static int read_modinfo(struct kp_modfile *mf, struct kp_err *err)
+{
+	struct kmod_ctx *ctx;
+	struct kmod_module *mod = NULL;
+	struct kmod_list *info = NULL, *it;
+	char fdpath[64];
+	int ret;
+
+	ctx = kmod_new(NULL, NULL);
+	if (!ctx)
+		return kp_err_set(err, KP_E_SYSTEM, ENOMEM, "%s: cannot create a libkmod context", mf->path);
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", mf->fd);
+	ret = kmod_module_new_from_path(ctx, fdpath, &mod);
+	if (ret == 0)
+		ret = kmod_module_get_info(mod, &info);
+	if (ret < 0) {
+		kp_err_set(err, KP_E_INVALID, 0, "%s: not a kernel module (no readable module info)", mf->path);
+		goto out;
+	}
+	ret = 0;
+	kmod_list_foreach(it, info) {
+		const char *key = kmod_module_info_get_key(it);
+		const char *val = kmod_module_info_get_value(it);
+
+		if (!strcmp(key, "name"))
+			snprintf(mf->name, sizeof(mf->name), "%s", val ? val : "");
+		else if (!strcmp(key, "vermagic"))
+			ret |= set_field(&mf->vermagic, val);
+		else if (!strcmp(key, "description"))
+			ret |= set_field(&mf->description, val);
+		else if (!strcmp(key, "kpatch_cve"))
+			ret |= set_field(&mf->cves, val);
+		else if (!strcmp(key, "kpatch_description"))
+			ret |= set_field(&mf->kpatch_description, val);
+		else if (!strcmp(key, "livepatch"))
+			mf->livepatch = val && !strcmp(val, "Y");
+	}
+	if (ret) {
+		kp_err_set(err, KP_E_SYSTEM, ENOMEM, "%s: reading module info", mf->path);
+		ret = -1;
+	} else if (!mf->name[0]) {
+		ret = kp_err_set(err, KP_E_INVALID, 0, "%s: module info has no name field", mf->path);
+	}
+out:
+	kmod_module_info_free_list(info);
+	kmod_module_unref(mod);
+	kmod_unref(ctx);
+	return ret < 0 ? -1 : 0;
+}
+
+int kp_modfile_open(const char *path, int flags, struct kp_modfile *mf, struct kp_err *err)
+{
+	struct stat st;
+	int oflags = O_RDONLY | O_CLOEXEC;
+
+	memset(mf, 0, sizeof(*mf));
+	mf->fd = -1;
+	snprintf(mf->path, sizeof(mf->path), "%s", path);
+	if (flags & KP_OPEN_STRICT)
+		oflags |= O_NOFOLLOW;
+	mf->fd = open(path, oflags);
+	if (mf->fd < 0) {
+		if (errno == ELOOP)
+			return kp_err_set(err, KP_E_INVALID, 0, "%s: is a symbolic link; give the real file", path);
+		return kp_err_set(err, errno == ENOENT ? KP_E_NOTFOUND : KP_E_SYSTEM, errno,
+				  "cannot open %s", path);
+	}
+	if (fstat(mf->fd, &st)) {
+		kp_err_set(err, KP_E_SYSTEM, errno, "cannot stat %s", path);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		kp_err_set(err, KP_E_INVALID, 0, "%s: not a regular file", path);
+		goto fail;
+	}
+	/* Whoever may write the file may put code into the kernel. */
+	if (st.st_mode & S_IWOTH) {
+		kp_err_set(err, KP_E_INVALID, 0, "%s: writable by others (mode %04o); refusing to use it",
+			   path, (unsigned int)(st.st_mode & 07777));
+		goto fail;
+	}
+	if (read_modinfo(mf, err))
+		goto fail;
+	/* Only livepatch modules carry klp structures; kp_modfile_check says why others fail. */
+	if (mf->livepatch && kp_klp_read(mf->fd, path, &mf->funcs, &mf->replace, err))
+		goto fail;
+	return 0;
+fail:
+	kp_modfile_close(mf);
+	return -1;
+}
+
+void kp_modfile_close(struct kp_modfile *mf)
+{
+	if (mf->fd >= 0)
+		close(mf->fd);
+	mf->fd = -1;
+	free(mf->vermagic);
+	free(mf->description);
+	free(mf->cves);
+	free(mf->kpatch_description);
+	mf->vermagic = mf->description = mf->cves = mf->kpatch_description = NULL;
+	kp_funcs_free(&mf->funcs);
+}
+
+int kp_modfile_check(const struct kp_modfile *mf, const char *krel, struct kp_err *err)
+{
+	char built[256];
+
+	if (!mf->livepatch)
+		return kp_err_set(err, KP_E_INVALID, 0,
+				  "%s: module %s is not a livepatch module (no livepatch=Y module info)",
+				  mf->path, mf->name);
+	if (kp_vermagic_release(mf->vermagic, built, sizeof(built)))
+		return kp_err_set(err, KP_E_INVALID, 0, "%s: module %s has no usable vermagic ('%s')",
+				  mf->path, mf->name, mf->vermagic ? mf->vermagic : "");
+	if (strcmp(built, krel))
+		return kp_err_set(err, KP_E_INVALID, 0,
+				  "%s: module %s was built for kernel %s, not for kernel %s",
+				  mf->path, mf->name, built, krel);
+	return 0;
+}

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Inclusion: builds the output object from what must be carried.
+ *
+ * Changed and new functions are copied, each into its own .text.<name>,
+ * under the name the kernel knows them by. Their relocations are then
+ * rewritten one by one (convert_rela): a reference to another carried
+ * function stays inside the output; a reference to new data or to
+ * mergeable strings carries that data too; anything else that already
+ * exists in the kernel becomes an undefined global symbol named as in the
+ * original object, which the driver resolves (exported symbol or livepatch
+ * relocation). Carrying a range queues its relocations, so the pass runs
+ * until nothing new is pulled in.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff/diff_int.h"
+
+struct pending {
+	struct kelf_sec *psec;		/* patched section the range comes from */
+	uint64_t start, len;
+	struct kelf_sec *out;		/* where the range landed, at offset 0 */
+};
+
+static struct pending *pend;
+static size_t npend, pend_cap;
+
+static int queue(struct dctx *c, struct kelf_sec *psec, uint64_t start,
+		 uint64_t len, struct kelf_sec *out)
+{
+	if (npend == pend_cap) {
+		size_t cap = pend_cap ? pend_cap * 2 : 64;
+		struct pending *p = realloc(pend, cap * sizeof(*p));
+
+		if (!p)
+			return fail(c, "out of memory");
+		pend = p;
+		pend_cap = cap;
+	}
+	pend[npend++] = (struct pending){ psec, start, len, out };
+	return 0;
+}
+
+/* Adds an output section with its section symbol. */
+static struct kelf_sec *out_section(struct dctx *c, const char *name,
+				    const struct kelf_sec *tmpl,
+				    const unsigned char *data, size_t size)
+{
+	GElf_Shdr sh = {
+		.sh_type = tmpl->sh.sh_type,
+		.sh_flags = tmpl->sh.sh_flags & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR |
+						 SHF_MERGE | SHF_STRINGS),
+		.sh_addralign = tmpl->sh.sh_addralign,
+		.sh_entsize = tmpl->sh.sh_entsize,
+	};
+	struct kelf_sec *s = kelf_add_section(c->out, name, &sh, data, size);
+
+	if (!s || !kelf_add_symbol(c->out, name, STB_LOCAL, STT_SECTION, s, 0, 0)) {
+		fail(c, "out of memory");
+		return NULL;
+	}
+	return s;
+}
+
+/* The bytes a symbol spans; a lone size-0 label spans its whole section. */
+static uint64_t extent(const struct kelf_sym *y)
+{
+	if (y->size == 0 && y->sec->primary == y)
+		return y->sec->size;
+	return y->size;
+}
+
+static struct kelf_sym *carry_symbol(struct dctx *c, struct dsym *d)
+{
+	struct kelf_sym *y = d->sym;
+	uint64_t len = extent(y);
+	const unsigned char *bytes = y->sec->data ? y->sec->data + y->value : NULL;
+	char name[512];
+	struct kelf_sec *s;
+	unsigned char bind = y->bind;
+
+	if (d->out)
+		return d->out;
+	if (y->value + len > y->sec->size) {
+		fail(c, "%s: symbol extends past its section %s", y->name, y->sec->name);
+		return NULL;
+	}
+	if (y->type == STT_FUNC && !d->child) {
+		snprintf(name, sizeof(name), ".text.%s", orig_name(y));
+		bind = STB_GLOBAL;
+	} else if (y->sec->primary == y) {
+		snprintf(name, sizeof(name), "%s", y->sec->name);
+	} else {
+		snprintf(name, sizeof(name), "%s.%s", y->sec->name, y->name);
+	}
+	s = out_section(c, name, y->sec, bytes, len);
+	if (!s)
+		return NULL;
+	d->out = kelf_add_symbol(c->out, orig_name(y), bind, y->type, s, 0, y->size);
+	if (!d->out) {
+		fail(c, "out of memory");
+		return NULL;
+	}
+	d->carry = true;
+	if (queue(c, y->sec, y->value, len, s))
+		return NULL;
+	return d->out;
+}
+
+/* A copy of a whole section: strings, anonymous constants, replacement code. */
+static struct kelf_sym *carry_section(struct dctx *c, struct kelf_sec *ps)
+{
+	struct dsec *d = DSEC(ps);
+
+	if (!d->out) {
+		d->out = out_section(c, ps->name, ps, ps->data, ps->size);
+		if (!d->out || queue(c, ps, 0, ps->size, d->out))
+			return NULL;
+		dlog(c, "include section %s (referenced by carried code)", ps->name);
+	}
+	return d->out->secsym;
+}
+
+static struct kelf_sym *external(struct dctx *c, const char *name,
+				 const struct kelf_sym *orig)
+{
+	struct kdiff_result *res = c->res;
+	struct kdiff_symbol *v;
+	struct kelf_sym *y;
+	size_t i;
+
+	for (i = 0; i < c->out->nsyms; i++) {
+		y = c->out->syms[i];
+		if (!y->sec && y->type != STT_SECTION && !strcmp(y->name, name))
+			return y;
+	}
+	y = kelf_add_symbol(c->out, name, STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
+	v = realloc(res->symbols, (res->nsymbols + 1) * sizeof(*v));
+	if (!y || !v) {
+		fail(c, "out of memory");
+		return NULL;
+	}
+	res->symbols = v;
+	v[res->nsymbols].name = strdup(name);
+	v[res->nsymbols].bind = orig ? orig->bind : STB_GLOBAL;
+	v[res->nsymbols].type = orig ? orig->type : STT_NOTYPE;
+	if (!v[res->nsymbols].name) {
+		fail(c, "out of memory");
+		return NULL;
+	}
+	res->nsymbols++;
+	dlog(c, "external %s (%s in the original)", name,
+	     orig && orig->bind == STB_LOCAL ? "local" : "global");
+	return y;
+}
+
+/* The function a relocation points into, or NULL. */
+struct kelf_sym *owner_function(const struct kelf_rela *r, const struct kelf *k)
+{
+	struct kelf_sym *t = r->sym;
+
+	if (!t->sec || DSEC(t->sec)->cls != DC_TEXT)
+		return NULL;
+	if (t->type == STT_SECTION)
+		t = kelf_symbol_at(t->sec, kelf_rela_target_offset(r, false), k);
+	return t && t->type == STT_FUNC ? t : NULL;
+}
+
+int convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
+		 struct kelf_sym **out, int64_t *addend)
+{
+	struct kelf_sym *t = r->sym;
+	int64_t add = r->addend;
+	struct dsym *d;
+
+	*out = NULL;
+	if (t->type == STT_SECTION) {
+		struct kelf_sec *ts = t->sec;
+		enum dclass cls = DSEC(ts)->cls;
+		struct kelf_sym *y;
+
+		if (cls == DC_STRINGS || cls == DC_ALTREPL) {
+			*out = carry_section(c, ts);
+			*addend = add;
+			return *out ? 0 : -1;
+		}
+		y = kelf_symbol_at(ts, kelf_rela_target_offset(r, in_code), c->patched);
+		if (!y) {
+			if (cls == DC_DATA && !(ts->sh.sh_flags & SHF_WRITE)) {
+				*out = carry_section(c, ts);
+				*addend = add;
+				return *out ? 0 : -1;
+			}
+			return refuse(c, "%s: reference to an unnamed location (offset %lld) the "
+				      "differ cannot map to a symbol", ts->name,
+				      (long long)kelf_rela_target_offset(r, in_code));
+		}
+		t = y;
+		add -= (int64_t)y->value;
+	}
+	*addend = add;
+	if (!t->sec) {
+		*out = external(c, t->name, kelf_find_symbol(c->orig, t->name));
+		return *out ? 0 : -1;
+	}
+	d = DSYM(t);
+	if (DSEC(t->sec)->cls == DC_INIT)
+		return refuse(c, "%s: carried code references __init/__exit symbol %s, which is "
+			      "freed after boot", t->sec->name, t->name);
+	if (d->carry) {
+		*out = carry_symbol(c, d);
+		return *out ? 0 : -1;
+	}
+	if (d->twin) {
+		*out = external(c, d->twin->sym->name, d->twin->sym);
+		return *out ? 0 : -1;
+	}
+	if (t->type == STT_FUNC)
+		return refuse(c, "%s: new function not carried (internal error)", t->name);
+	d->carry = true;
+	dlog(c, "include new %s %s (referenced by carried code)",
+	     t->type == STT_OBJECT ? "variable" : "symbol", t->name);
+	*out = carry_symbol(c, d);
+	return *out ? 0 : -1;
+}
+
+/* Rewrites the relocations of every range carried so far, and of what they pull in. */
+int carry_pending(struct dctx *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < npend; i++) {
+		struct pending p = pend[i];
+		bool in_code = p.psec->sh.sh_flags & SHF_EXECINSTR;
+
+		for (j = 0; j < p.psec->nrelas; j++) {
+			const struct kelf_rela *r = &p.psec->relas[j];
+			struct kelf_sym *sym;
+			int64_t addend;
+
+			if (r->offset < p.start || r->offset >= p.start + p.len)
+				continue;
+			if (convert_rela(c, r, in_code, &sym, &addend))
+				return -1;
+			if (kelf_add_rela(p.out, r->offset - p.start, r->type, sym, addend))
+				return fail(c, "out of memory");
+		}
+	}
+	npend = 0;
+	return 0;
+}
+
+static int add_function(struct dctx *c, struct dsym *d)
+{
+	struct kdiff_result *res = c->res;
+	struct kdiff_function *v;
+
+	if (!carry_symbol(c, d))
+		return -1;
+	dlog(c, "include function %s (%s)", orig_name(d->sym),
+	     d->status == DS_NEW ? "new" : "changed");
+	v = realloc(res->functions, (res->nfunctions + 1) * sizeof(*v));
+	if (!v)
+		return fail(c, "out of memory");
+	res->functions = v;
+	v[res->nfunctions].name = strdup(orig_name(d->sym));
+	v[res->nfunctions].change = d->status == DS_NEW ? KDIFF_FN_NEW : KDIFF_FN_CHANGED;
+	if (!v[res->nfunctions].name)
+		return fail(c, "out of memory");
+	res->nfunctions++;
+	return 0;
+}
+
+int carry_functions(struct dctx *c)
+{
+	size_t i;
+
+	npend = 0;
+	/* mark first, so references between carried functions stay inside */
+	for (i = 0; i < c->patched->nsyms; i++) {
+		struct dsym *d = &c->psyms[i];
+
+		if (d->sym->type == STT_FUNC && d->sym->sec && !d->child &&
+		    (d->status == DS_CHANGED || d->status == DS_NEW))
+			d->carry = true;
+	}
+	for (i = 0; i < c->patched->nsyms; i++) {
+		struct dsym *d = &c->psyms[i];
+
+		if (d->child && d->parent && d->parent->carry) {
+			d->carry = true;
+			dlog(c, "include %s (part of %s)", d->sym->name, d->parent->sym->name);
+		}
+	}
+	for (i = 0; i < c->patched->nsyms; i++) {
+		struct dsym *d = &c->psyms[i];
+
+		if (d->carry && !d->child && add_function(c, d))
+			return -1;
+	}
+	for (i = 0; i < c->patched->nsyms; i++) {
+		struct dsym *d = &c->psyms[i];
+
+		if (d->carry && d->child && !carry_symbol(c, d))
+			return -1;
+	}
+	return carry_pending(c);
+}

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Change detection. A function or variable is compared over its own byte
+ * range: same size, same bytes, and the same relocations at the same
+ * offsets pointing at the same things. "The same thing" means the twin of
+ * the patched target (so renumbered static locals and .isra clones compare
+ * equal), and for mergeable strings the same string, since a string's
+ * offset moves whenever another string of the file changes.
+ *
+ * This pass also applies the refusals that depend on what changed: __init
+ * code, existing data, functions without an ftrace entry, and loaded
+ * sections the differ does not understand.
+ */
+#include <string.h>
+
+#include "diff/diff_int.h"
+
+/* The NUL-terminated string at OFF of a strings section, or NULL. */
+static const char *string_at(const struct kelf_sec *s, int64_t off)
+{
+	if (!s->data || off < 0 || (uint64_t)off >= s->size)
+		return NULL;
+	if (!memchr(s->data + off, '\0', s->size - off))
+		return NULL;
+	return (const char *)s->data + off;
+}
+
+/* Mergeable strings and constants are compared by contents, not offset. */
+static bool same_merged(const struct kelf_rela *pr, const struct kelf_rela *or,
+			bool in_code)
+{
+	const struct kelf_sec *ps = pr->sym->sec, *os = or->sym->sec;
+	int64_t x = kelf_rela_target_offset(pr, in_code);
+	int64_t y = kelf_rela_target_offset(or, in_code);
+	size_t e = ps->sh.sh_entsize;
+
+	if ((ps->sh.sh_flags & SHF_STRINGS) && (os->sh.sh_flags & SHF_STRINGS)) {
+		const char *a = string_at(ps, x), *b = string_at(os, y);
+
+		if (a && b)
+			return !strcmp(a, b);
+	} else if (e && e == os->sh.sh_entsize && ps->data && os->data &&
+		   x >= 0 && y >= 0 && (uint64_t)x + e <= ps->size &&
+		   (uint64_t)y + e <= os->size) {
+		return !memcmp(ps->data + x, os->data + y, e);
+	}
+	return pr->addend == or->addend && !strcmp(ps->name, os->name);
+}
+
+static bool same_target(const struct kelf_rela *pr, const struct kelf_rela *or,
+			bool in_code)
+{
+	const struct kelf_sym *ps = pr->sym, *os = or->sym;
+
+	if (ps->type == STT_SECTION && os->type == STT_SECTION) {
+		struct dsec *pd = DSEC(ps->sec);
+
+		if (pd->cls == DC_STRINGS && DSEC(os->sec)->cls == DC_STRINGS)
+			return same_merged(pr, or, in_code);
+		return pr->addend == or->addend && pd->twin && pd->twin->sec == os->sec;
+	}
+	if (ps->type == STT_SECTION || os->type == STT_SECTION)
+		return false;
+	if (pr->addend != or->addend)
+		return false;
+	if (!ps->sec)
+		return !os->sec && !strcmp(ps->name, os->name);
+	return DSYM(ps)->twin && DSYM(ps)->twin->sym == os;
+}
+
+/* Compares the byte ranges of P (patched) and O (original) with their relocations. */
+bool sym_range_equal(struct dctx *c, const struct kelf_sym *p,
+		     const struct kelf_sym *o)
+{
+	const struct kelf_sec *ps = p->sec, *os = o->sec;
+	const struct kelf_rela *pr, *or, *pend, *oend;
+	bool in_code = ps->sh.sh_flags & SHF_EXECINSTR;
+	uint64_t psize = p->size, osize = o->size;
+
+	/* a symbol alone in its section owns all of it (size 0 asm labels too) */
+	if (ps->primary == p && p->size == 0)
+		psize = ps->size;
+	if (os->primary == o && o->size == 0)
+		osize = os->size;
+	if (psize != osize)
+		return false;
+	if (ps->sh.sh_type != os->sh.sh_type)
+		return false;
+	if (ps->data && os->data) {
+		if (p->value + psize > ps->size || o->value + osize > os->size)
+			return false;
+		if (memcmp(ps->data + p->value, os->data + o->value, psize))
+			return false;
+	}
+	pr = kelf_first_rela(ps, p->value);
+	pend = kelf_first_rela(ps, p->value + psize);
+	or = kelf_first_rela(os, o->value);
+	oend = kelf_first_rela(os, o->value + osize);
+	if (pend - pr != oend - or)
+		return false;
+	for (; pr < pend; pr++, or++) {
+		if (pr->offset - p->value != or->offset - o->value ||
+		    pr->type != or->type || !same_target(pr, or, in_code))
+			return false;
+	}
+	return true;
+}
+
+static const char *class_word(const struct kelf_sym *y)
+{
+	return y->type == STT_FUNC ? "function" : "variable";
+}
+
+static int compare_symbol(struct dctx *c, struct dsym *d)
+{
+	struct kelf_sym *y = d->sym;
+	enum dclass cls = DSEC(y->sec)->cls;
+
+	if (!d->twin) {
+		d->status = DS_NEW;
+		if (cls == DC_INIT)
+			return refuse(c, "%s: new __init/__exit %s: init code and data run only at boot; "
+				      "put the change in a function that runs after boot",
+				      y->name, class_word(y));
+		dlog(c, "%s %s: new", class_word(y), y->name);
+		return 0;
+	}
+	d->status = sym_range_equal(c, y, d->twin->sym) ? DS_SAME : DS_CHANGED;
+	if (d->status == DS_SAME)
+		return 0;
+	/* dynamic debug descriptors hold line numbers: metadata, not state */
+	if (!strcmp(y->sec->name, "__dyndbg")) {
+		d->status = DS_SAME;
+		return 0;
+	}
+	switch (cls) {
+	case DC_INIT:
+		return refuse(c, "%s: changed __init/__exit %s: it ran at boot and cannot be "
+			      "patched; change the code that runs after boot instead",
+			      y->name, class_word(y));
+	case DC_DATA:
+	case DC_STRINGS:
+		if (y->type != STT_FUNC)
+			return refuse(c, "%s: initial value or layout of existing data changed "
+				      "(section %s): the running kernel keeps the old contents; "
+				      "leave the definition alone and use a shadow variable or a "
+				      "load-time callback", y->name, y->sec->name);
+		break;
+	case DC_OTHER:
+		return refuse(c, "%s: section %s changed and the differ does not understand it; "
+			      "keep the patch out of this section", y->name, y->sec->name);
+	default:
+		break;
+	}
+	dlog(c, "%s %s: changed", class_word(y), y->name);
+	return 0;
+}
+
+/* Anonymous contents of sections the differ does not understand. */
+static int compare_other_sections(struct dctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->patched->nsecs; i++) {
+		struct dsec *p = &c->psecs[i];
+		struct kelf_sec *s = p->sec;
+
+		if (p->cls != DC_OTHER || s->primary)
+			continue;
+		if (!p->twin)
+			return refuse(c, "%s: new section the differ does not understand; "
+				      "keep the patch out of it", s->name);
+		if (s->size != p->twin->sec->size ||
+		    (s->data && memcmp(s->data, p->twin->sec->data, s->size)))
+			return refuse(c, "%s: section changed and the differ does not understand it; "
+				      "keep the patch out of it", s->name);
+	}
+	return 0;
+}
+
+int compare_objects(struct dctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->patched->nsyms; i++) {
+		struct dsym *d = &c->psyms[i];
+		struct kelf_sym *y = d->sym;
+
+		if (!y->sec || (y->type != STT_FUNC && y->type != STT_OBJECT))
+			continue;
+		if (DSEC(y->sec)->cls == DC_IGNORE || DSEC(y->sec)->cls == DC_SPECIAL ||
+		    DSEC(y->sec)->cls == DC_ALTREPL)
+			continue;
+		if (compare_symbol(c, d))
+			return -1;
+	}
+	/* a changed .cold part changes its parent */
+	for (i = 0; i < c->patched->nsyms; i++) {
+		struct dsym *d = &c->psyms[i];
+
+		if (d->child && d->status != DS_SAME && d->parent &&
+		    d->parent->status == DS_SAME) {
+			d->parent->status = DS_CHANGED;
+			dlog(c, "function %s: changed (its part %s changed)",
+			     d->parent->sym->name, d->sym->name);
+		}
+	}
+	for (i = 0; i < c->patched->nsyms; i++) {
+		struct dsym *d = &c->psyms[i];
+
+		if (d->sym->type != STT_FUNC || d->child || d->status != DS_CHANGED)
+			continue;
+		if (!has_ftrace_entry(c, d->sym))
+			return refuse(c, "%s: changed function has no ftrace entry (notrace, no "
+				      "__fentry__ call): it cannot be redirected; patch its callers "
+				      "instead", d->sym->name);
+		c->nchanged++;
+	}
+	return compare_other_sections(c);
+}

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Correlation: pair every function and variable of the patched object with
+ * its counterpart in the original one ("twin").
+ *
+ * 1. Same name, unique on both sides.
+ * 2. Same name once compiler numbering is dropped ("foo.isra.0" and
+ *    "foo.isra.1" are both "foo.isra"; "counter.3" is "counter"), when that
+ *    key is unique among the symbols still unpaired on both sides.
+ * 3. Same key, disambiguated by who uses it: a static local "counter.N" of
+ *    function f pairs with the "counter.M" that f's twin uses.
+ *
+ * A ".cold" part follows its parent ("foo.cold" belongs to "foo"); sections
+ * pair through the symbol they hold, or by name when they hold none.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff/diff_int.h"
+
+static bool correlatable(const struct kelf_sym *y)
+{
+	return y->sec && (y->type == STT_FUNC || y->type == STT_OBJECT);
+}
+
+/* "foo.isra.0" -> "foo.isra", "counter.3" -> "counter", "__UNIQUE_ID_x12" -> "__UNIQUE_ID_x" */
+static char *make_key(const char *name)
+{
+	char *k = malloc(strlen(name) + 1), *w = k;
+	const char *p = name;
+
+	if (!k)
+		return NULL;
+	while (*p) {
+		if (*p == '.' && isdigit((unsigned char)p[1])) {
+			const char *q = p + 1;
+
+			while (isdigit((unsigned char)*q))
+				q++;
+			if (*q == '\0' || *q == '.') {
+				p = q;
+				continue;
+			}
+		}
+		*w++ = *p++;
+	}
+	*w = '\0';
+	if (!strncmp(k, "__UNIQUE_ID_", 12))
+		while (w > k + 12 && isdigit((unsigned char)w[-1]))
+			*--w = '\0';
+	return k;
+}
+
+struct entry {
+	const char *name;
+	struct dsym *d;
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+
+	if (r)
+		return r;
+	return (x->d > y->d) - (x->d < y->d);
+}
+
+/* Unpaired correlatable symbols of one object, sorted by name or key. */
+static struct entry *collect(struct kelf *k, struct dsym *ds, bool by_key,
+			     size_t *n)
+{
+	struct entry *v = calloc(k->nsyms + 1, sizeof(*v));
+	size_t i;
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	for (i = 0; i < k->nsyms; i++) {
+		if (!correlatable(k->syms[i]) || ds[i].twin)
+			continue;
+		v[*n].name = by_key ? ds[i].key : k->syms[i]->name;
+		v[*n].d = &ds[i];
+		(*n)++;
+	}
+	qsort(v, *n, sizeof(*v), cmp_entry);
+	return v;
+}
+
+static void pair(struct dctx *c, struct dsym *p, struct dsym *o, const char *why)
+{
+	p->twin = o;
+	o->twin = p;
+	if (strcmp(p->sym->name, o->sym->name))
+		dlog(c, "correlate: %s <-> %s (%s)", p->sym->name, o->sym->name, why);
+}
+
+/* Pairs groups with the same name/key that hold one symbol on each side. */
+static int pair_unique(struct dctx *c, bool by_key)
+{
+	struct entry *pv, *ov;
+	size_t pn, on, i = 0, j = 0;
+
+	pv = collect(c->patched, c->psyms, by_key, &pn);
+	ov = collect(c->orig, c->osyms, by_key, &on);
+	if (!pv || !ov) {
+		free(pv);
+		free(ov);
+		return fail(c, "out of memory");
+	}
+	while (i < pn && j < on) {
+		int r = strcmp(pv[i].name, ov[j].name);
+		size_t pe = i, oe = j;
+
+		if (r < 0) {
+			i++;
+			continue;
+		}
+		if (r > 0) {
+			j++;
+			continue;
+		}
+		while (pe < pn && !strcmp(pv[pe].name, pv[i].name))
+			pe++;
+		while (oe < on && !strcmp(ov[oe].name, ov[j].name))
+			oe++;
+		if (pe - i == 1 && oe - j == 1 &&
+		    pv[i].d->sym->type == ov[j].d->sym->type)
+			pair(c, pv[i].d, ov[j].d, by_key ? "compiler numbering" : "name");
+		i = pe;
+		j = oe;
+	}
+	free(pv);
+	free(ov);
+	return 0;
+}
+
+/* Records, for each symbol, one function of the same object that uses it. */
+static void find_users(struct kelf *k, struct dsym *ds)
+{
+	size_t i, j;
+
+	for (i = 0; i < k->nsyms; i++) {
+		struct kelf_sym *f = k->syms[i];
+		struct kelf_sec *s = f->sec;
+
+		if (!s || f->type != STT_FUNC)
+			continue;
+		for (j = 0; j < s->nrelas; j++) {
+			struct kelf_rela *r = &s->relas[j];
+			struct kelf_sym *t = r->sym;
+
+			if (r->offset < f->value || r->offset >= f->value + f->size)
+				continue;
+			if (t->type == STT_SECTION && t->sec && DSEC(t->sec)->cls == DC_DATA)
+				t = kelf_symbol_at(t->sec, kelf_rela_target_offset(r, true), k);
+			if (t && DSYM(t) && !DSYM(t)->ref_by)
+				DSYM(t)->ref_by = &ds[i];
+		}
+	}
+}
+
+/* Step 3: same key, paired through the twin of a function that uses both. */
+static void pair_by_user(struct dctx *c)
+{
+	size_t i, j;
+
+	find_users(c->patched, c->psyms);
+	find_users(c->orig, c->osyms);
+	for (i = 0; i < c->patched->nsyms; i++) {
+		struct dsym *p = &c->psyms[i], *o = NULL;
+		int found = 0;
+
+		if (!correlatable(p->sym) || p->twin || !p->ref_by || !p->ref_by->twin)
+			continue;
+		for (j = 0; j < c->orig->nsyms; j++) {
+			struct dsym *q = &c->osyms[j];
+
+			if (correlatable(q->sym) && !q->twin && q->ref_by == p->ref_by->twin &&
+			    q->sym->type == p->sym->type && !strcmp(q->key, p->key)) {
+				o = q;
+				found++;
+			}
+		}
+		if (found == 1)
+			pair(c, p, o, "used by the same function");
+	}
+}
+
+/* "foo.cold" (and "foo.isra.0.cold") is a part of "foo": it follows it. */
+static void find_children(struct kelf *k, struct dsym *ds)
+{
+	size_t i;
+
+	for (i = 0; i < k->nsyms; i++) {
+		struct kelf_sym *y = k->syms[i];
+		const char *cold = strstr(y->name, ".cold");
+		char parent[512];
+		struct kelf_sym *p;
+		size_t n;
+
+		if (y->type != STT_FUNC || !cold || !y->sec)
+			continue;
+		n = (size_t)(cold - y->name);
+		if (n >= sizeof(parent))
+			continue;
+		memcpy(parent, y->name, n);
+		parent[n] = '\0';
+		p = kelf_find_symbol(k, parent);
+		if (p && p->type == STT_FUNC) {
+			ds[i].child = true;
+			ds[i].parent = DSYM(p);
+		}
+	}
+}
+
+static int init_syms(struct kelf *k, struct dsym *ds)
+{
+	size_t i;
+
+	for (i = 0; i < k->nsyms; i++) {
+		ds[i].sym = k->syms[i];
+		k->syms[i]->priv = &ds[i];
+		if (correlatable(k->syms[i])) {
+			ds[i].key = make_key(k->syms[i]->name);
+			if (!ds[i].key)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Sections pair through their primary symbol, else by unique name. */
+static void pair_sections(struct dctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->patched->nsecs; i++) {
+		struct dsec *p = &c->psecs[i];
+		struct kelf_sec *s = p->sec, *o;
+
+		if (s->primary && DSYM(s->primary)->twin) {
+			struct kelf_sym *ot = DSYM(s->primary)->twin->sym;
+
+			if (ot->sec && ot->sec->primary == ot) {
+				p->twin = DSEC(ot->sec);
+				DSEC(ot->sec)->twin = p;
+				continue;
+			}
+		}
+		if (s->primary)
+			continue;
+		o = kelf_find_section(c->orig, s->name);
+		if (o && !DSEC(o)->twin && !o->primary) {
+			p->twin = DSEC(o);
+			DSEC(o)->twin = p;
+		}
+	}
+}
+
+int correlate(struct dctx *c)
+{
+	if (init_syms(c->patched, c->psyms) || init_syms(c->orig, c->osyms))
+		return fail(c, "out of memory");
+	if (pair_unique(c, false) || pair_unique(c, true))
+		return -1;
+	pair_by_user(c);
+	find_children(c->patched, c->psyms);
+	find_children(c->orig, c->osyms);
+	pair_sections(c);
+	return 0;
+}

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kdiff_run: load both objects, classify their sections, correlate,
+ * compare, then carry what changed and the special-section entries that go
+ * with it. Each pass may stop the run with a refusal (a reason the patch
+ * cannot be applied live) or an error (the inputs are unusable).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff/diff_int.h"
+
+void dlog(struct dctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->opts->log)
+		return;
+	va_start(ap, fmt);
+	c->opts->log(c->opts->log_ctx, fmt, ap);
+	va_end(ap);
+}
+
+int refuse(struct dctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->refused || c->res->msg[0])
+		return -1;	/* keep the first reason */
+	va_start(ap, fmt);
+	vsnprintf(c->res->msg, sizeof(c->res->msg), fmt, ap);
+	va_end(ap);
+	c->refused = true;
+	return -1;
+}
+
+int fail(struct dctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->refused || c->res->msg[0])
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(c->res->msg, sizeof(c->res->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void free_keys(struct dsym *ds, size_t n)
+{
+	size_t i;
+
+	for (i = 0; ds && i < n; i++)
+		free((char *)ds[i].key);
+}
+
+void kdiff_result_free(struct kdiff_result *res)
+{
+	size_t i;
+
+	kelf_free(res->out);
+	res->out = NULL;
+	for (i = 0; i < res->nfunctions; i++)
+		free(res->functions[i].name);
+	for (i = 0; i < res->nsymbols; i++)
+		free(res->symbols[i].name);
+	free(res->functions);
+	free(res->symbols);
+	res->functions = NULL;
+	res->symbols = NULL;
+	res->nfunctions = res->nsymbols = 0;
+}
+
+static int run(struct dctx *c, const char *orig_path, const char *patched_path)
+{
+	struct kelf_err err = { "" };
+
+	if (kelf_open(orig_path, &c->orig, &err) ||
+	    kelf_open(patched_path, &c->patched, &err))
+		return fail(c, "%s", err.msg);
+	c->osecs = calloc(c->orig->nsecs + 1, sizeof(*c->osecs));
+	c->psecs = calloc(c->patched->nsecs + 1, sizeof(*c->psecs));
+	c->osyms = calloc(c->orig->nsyms + 1, sizeof(*c->osyms));
+	c->psyms = calloc(c->patched->nsyms + 1, sizeof(*c->psyms));
+	c->out = kelf_new();
+	if (!c->osecs || !c->psecs || !c->osyms || !c->psyms || !c->out)
+		return fail(c, "out of memory");
+	classify_sections(c, c->orig, c->osecs);
+	classify_sections(c, c->patched, c->psecs);
+	if (correlate(c) || compare_objects(c))
+		return -1;
+	if (!c->nchanged)
+		return 0;
+	if (carry_functions(c) || carry_special_sections(c))
+		return -1;
+	return 0;
+}
+
+enum kdiff_status kdiff_run(const char *orig_path, const char *patched_path,
+			    const struct kdiff_opts *opts,
+			    struct kdiff_result *res)
+{
+	struct kdiff_opts o = *opts;
+	struct dctx c = { .opts = &o, .res = res };
+	enum kdiff_status st;
+
+	memset(res, 0, sizeof(*res));
+	if (!o.entry_sizes)
+		o.entry_sizes = kdiff_entry_sizes_default();
+	if (run(&c, orig_path, patched_path))
+		st = c.refused ? KDIFF_REFUSED : KDIFF_ERROR;
+	else
+		st = c.nchanged ? KDIFF_CHANGED : KDIFF_NO_CHANGE;
+	if (st == KDIFF_CHANGED) {
+		res->out = c.out;
+		c.out = NULL;
+	} else {
+		kdiff_result_free(res);
+	}
+	kelf_free(c.out);
+	if (c.orig)
+		free_keys(c.osyms, c.orig->nsyms);
+	if (c.patched)
+		free_keys(c.psyms, c.patched->nsyms);
+	free(c.osecs);
+	free(c.psecs);
+	free(c.osyms);
+	free(c.psyms);
+	/*
+	 * The output owns copies of everything it holds, so the inputs can go.
+	 * (Output sections copy their bytes in kelf_add_section.)
+	 */
+	kelf_free(c.orig);
+	kelf_free(c.patched);
+	return st;
+}

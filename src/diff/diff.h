@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The differ: compares an original and a patched object and builds the
+ * object a live patch module must carry. See docs/kpatch-build-design.md
+ * for the rules. The library never prints: decisions go to an optional log
+ * callback, the reason for a refusal or an error to kdiff_result.msg.
+ */
+#ifndef KPATCH_DIFF_DIFF_H
+#define KPATCH_DIFF_DIFF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "elf/kelf.h"
+
+/* Return values of kdiff_run; the tool uses them as exit codes. */
+enum kdiff_status {
+	KDIFF_CHANGED = 0,
+	KDIFF_ERROR = 1,
+	KDIFF_NO_CHANGE = 3,
+	KDIFF_REFUSED = 4,
+};
+
+struct kdiff_entry_size {
+	char *section;
+	size_t size;
+};
+
+struct kdiff_entry_sizes {
+	struct kdiff_entry_size *v;
+	size_t n;
+};
+
+typedef void (*kdiff_log_fn)(void *ctx, const char *fmt, va_list ap);
+
+struct kdiff_opts {
+	const struct kdiff_entry_sizes *entry_sizes;	/* NULL: built-in */
+	kdiff_log_fn log;				/* NULL: silent */
+	void *log_ctx;
+};
+
+enum kdiff_change { KDIFF_FN_CHANGED, KDIFF_FN_NEW };
+
+struct kdiff_function {
+	char *name;
+	enum kdiff_change change;
+};
+
+struct kdiff_symbol {
+	char *name;
+	unsigned char bind;	/* STB_* in the original object */
+	unsigned char type;	/* STT_* */
+};
+
+struct kdiff_result {
+	struct kelf *out;		/* set when KDIFF_CHANGED */
+	struct kdiff_function *functions;
+	size_t nfunctions;
+	struct kdiff_symbol *symbols;	/* every undefined symbol of out */
+	size_t nsymbols;
+	/* KDIFF_REFUSED: "<function or section>: <reason>"; KDIFF_ERROR: what failed */
+	char msg[512];
+};
+
+enum kdiff_status kdiff_run(const char *orig_path, const char *patched_path,
+			    const struct kdiff_opts *opts,
+			    struct kdiff_result *res);
+void kdiff_result_free(struct kdiff_result *res);
+
+/* entry_sizes.c */
+int kdiff_entry_sizes_load(const char *path, struct kdiff_entry_sizes *es,
+			   char *msg, size_t msglen);
+const struct kdiff_entry_sizes *kdiff_entry_sizes_default(void);
+void kdiff_entry_sizes_free(struct kdiff_entry_sizes *es);
+
+/* manifest.c */
+int kdiff_manifest_write(const struct kdiff_result *res, const char *object,
+			 const char *path, char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* State shared by the differ's passes; not part of the library interface. */
+#ifndef KPATCH_DIFF_DIFF_INT_H
+#define KPATCH_DIFF_DIFF_INT_H
+
+#include <stdbool.h>
+
+#include "diff/diff.h"
+
+/* What a section is, decided from its name and flags (classify.c). */
+enum dclass {
+	DC_IGNORE,	/* not loaded, or metadata for build tools only */
+	DC_TEXT,	/* code that can be patched */
+	DC_INIT,	/* __init/__exit code and data: gone after boot */
+	DC_DATA,	/* named variables and constants */
+	DC_STRINGS,	/* mergeable strings and constants, used by offset */
+	DC_SPECIAL,	/* arrays of fixed-size entries about code */
+	DC_ALTREPL,	/* .altinstr_replacement: code used through .altinstructions */
+	DC_OTHER,	/* loaded, but not understood */
+};
+
+enum dstatus { DS_UNKNOWN, DS_SAME, DS_CHANGED, DS_NEW };
+
+struct dsec {
+	struct kelf_sec *sec;
+	struct dsec *twin;
+	enum dclass cls;
+	size_t entsize;			/* DC_SPECIAL */
+	struct kelf_sec *out;		/* whole-section copy in the output */
+};
+
+struct dsym {
+	struct kelf_sym *sym;
+	struct dsym *twin;
+	enum dstatus status;
+	bool carry;			/* goes into the output */
+	bool child;			/* .cold part: follows its parent */
+	struct dsym *parent;
+	struct kelf_sym *out;		/* defined symbol in the output */
+	const char *key;		/* name without compiler numbering */
+	struct dsym *ref_by;		/* a function referencing it (correlation) */
+};
+
+struct dctx {
+	struct kelf *orig, *patched, *out;
+	const struct kdiff_opts *opts;
+	struct kdiff_result *res;
+	struct dsec *osecs, *psecs;
+	struct dsym *osyms, *psyms;
+	int nchanged;
+	bool refused;
+};
+
+static inline struct dsec *DSEC(const struct kelf_sec *s)
+{
+	return s->priv;
+}
+
+static inline struct dsym *DSYM(const struct kelf_sym *y)
+{
+	return y->priv;
+}
+
+/* The name a symbol has in the original object (its own when new). */
+static inline const char *orig_name(const struct kelf_sym *y)
+{
+	struct dsym *d = DSYM(y);
+
+	return d && d->twin ? d->twin->sym->name : y->name;
+}
+
+void dlog(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int refuse(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int fail(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+bool is_function(const struct kelf_sym *y);
+bool is_object(const struct kelf_sym *y);
+
+/* classify.c */
+void classify_sections(struct dctx *c, struct kelf *k, struct dsec *ds);
+
+/* correlate.c */
+int correlate(struct dctx *c);
+
+/* compare.c */
+bool sym_range_equal(struct dctx *c, const struct kelf_sym *p,
+		     const struct kelf_sym *o);
+int compare_objects(struct dctx *c);
+
+/* carry.c */
+int carry_functions(struct dctx *c);
+int convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
+		 struct kelf_sym **sym, int64_t *addend);
+struct kelf_sym *owner_function(const struct kelf_rela *r, const struct kelf *k);
+int carry_pending(struct dctx *c);
+
+/* special.c */
+int carry_special_sections(struct dctx *c);
+bool has_ftrace_entry(struct dctx *c, const struct kelf_sym *fn);
+
+#endif

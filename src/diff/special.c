@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Special sections: arrays of fixed-size entries that describe code
+ * (__mcount_loc, __bug_table, __ex_table, __jump_table, .altinstructions,
+ * .orc_unwind_ip, ...). An entry belongs to the function its first
+ * code-pointing relocation points into; the output keeps exactly the
+ * entries of carried functions, with their relocations rewritten like any
+ * other. .orc_unwind has no relocations: it is parallel to .orc_unwind_ip
+ * and keeps the same entries.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff/diff_int.h"
+
+static const char fentry_name[] = "__fentry__";
+
+/* The function entry i of special section S belongs to, or NULL. */
+static struct kelf_sym *entry_owner(struct dctx *c, const struct kelf_sec *s,
+				    size_t i, size_t esize)
+{
+	const struct kelf_rela *r = kelf_first_rela(s, i * esize);
+	const struct kelf_rela *end = s->relas + s->nrelas;
+
+	for (; r < end && r->offset < (i + 1) * esize; r++) {
+		struct kelf_sym *f = owner_function(r, c->patched);
+
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+/* An ftrace entry: a __fentry__ call in the body, or an __mcount_loc entry. */
+bool has_ftrace_entry(struct dctx *c, const struct kelf_sym *fn)
+{
+	struct kelf_sec *s = fn->sec, *mc;
+	size_t j, n;
+
+	for (j = 0; j < s->nrelas; j++) {
+		const struct kelf_rela *r = &s->relas[j];
+
+		if (r->offset >= fn->value && r->offset < fn->value + fn->size &&
+		    !r->sym->sec && !strcmp(r->sym->name, fentry_name))
+			return true;
+	}
+	mc = kelf_find_section(c->patched, "__mcount_loc");
+	if (!mc || !DSEC(mc)->entsize)
+		return false;
+	n = mc->size / DSEC(mc)->entsize;
+	for (j = 0; j < n; j++)
+		if (entry_owner(c, mc, j, DSEC(mc)->entsize) == fn)
+			return true;
+	return false;
+}
+
+static int filter_section(struct dctx *c, struct kelf_sec *s, bool *keep,
+			  const bool *follow, size_t nfollow)
+{
+	size_t e = DSEC(s)->entsize, n, i, kept = 0;
+	struct kelf_sec *out = NULL;
+	GElf_Shdr sh;
+
+	if (s->size % e)
+		return refuse(c, "%s: size %zu is not a multiple of the entry size %zu; pass "
+			      "the kernel's sizes with --entry-sizes", s->name, s->size, e);
+	n = s->size / e;
+	if (follow && nfollow != n)
+		return refuse(c, "%s: %zu entries but .orc_unwind_ip has %zu; the object "
+			      "is inconsistent", s->name, n, nfollow);
+	for (i = 0; i < n; i++) {
+		struct kelf_sym *f = follow ? NULL : entry_owner(c, s, i, e);
+
+		keep[i] = follow ? follow[i] : (f && DSYM(f)->carry);
+		kept += keep[i];
+	}
+	if (!kept)
+		return 0;
+	sh = s->sh;
+	sh.sh_flags &= SHF_ALLOC | SHF_WRITE;
+	out = kelf_add_section(c->out, s->name, &sh, NULL, kept * e);
+	if (!out || !kelf_add_symbol(c->out, s->name, STB_LOCAL, STT_SECTION, out, 0, 0))
+		return fail(c, "out of memory");
+	for (i = 0, kept = 0; i < n; i++) {
+		if (!keep[i])
+			continue;
+		if (s->data)
+			memcpy(out->data + kept * e, s->data + i * e, e);
+		const struct kelf_rela *r = kelf_first_rela(s, i * e);
+
+		for (; r < s->relas + s->nrelas && r->offset < (i + 1) * e; r++) {
+			struct kelf_sym *sym;
+			int64_t addend;
+
+			if (convert_rela(c, r, false, &sym, &addend))
+				return -1;
+			if (kelf_add_rela(out, kept * e + (r->offset - i * e), r->type, sym, addend))
+				return fail(c, "out of memory");
+		}
+		kept++;
+	}
+	dlog(c, "special section %s: %zu of %zu entries kept", s->name, kept, n);
+	return 0;
+}
+
+int carry_special_sections(struct dctx *c)
+{
+	struct kelf_sec *ip = NULL, *orc = NULL;
+	bool *ip_keep = NULL;
+	size_t i, ip_n = 0;
+	int rc = 0;
+
+	for (i = 0; i < c->patched->nsecs && !rc; i++) {
+		struct kelf_sec *s = c->patched->secs[i];
+		bool *keep;
+
+		if (DSEC(s)->cls != DC_SPECIAL)
+			continue;
+		if (!strcmp(s->name, ".orc_unwind")) {
+			orc = s;
+			continue;
+		}
+		keep = calloc(s->size / DSEC(s)->entsize + 1, sizeof(*keep));
+		if (!keep)
+			return fail(c, "out of memory");
+		rc = filter_section(c, s, keep, NULL, 0);
+		if (!strcmp(s->name, ".orc_unwind_ip") && !ip) {
+			ip = s;
+			ip_keep = keep;
+			ip_n = s->size / DSEC(s)->entsize;
+		} else {
+			free(keep);
+		}
+	}
+	if (!rc && orc) {
+		bool *keep = calloc(orc->size / DSEC(orc)->entsize + 1, sizeof(*keep));
+
+		if (!keep) {
+			rc = fail(c, "out of memory");
+		} else if (!ip) {
+			rc = refuse(c, ".orc_unwind: present without .orc_unwind_ip; the object "
+				    "is inconsistent");
+		} else {
+			rc = filter_section(c, orc, keep, ip_keep, ip_n);
+		}
+		free(keep);
+	}
+	free(ip_keep);
+	if (!rc)
+		rc = carry_pending(c);
+	return rc;
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kelf: an in-memory model of an x86_64 relocatable object, over libelf.
+ *
+ * An object is a list of sections and a list of symbols; relocations hang
+ * off the section they apply to (never off their SHT_RELA section), so a
+ * section can be copied into a new object together with its relocations.
+ * A loaded object keeps its libelf handle open because section bytes point
+ * into libelf's buffers; a built object owns every byte it holds.
+ *
+ * The library never prints. Functions return 0 or a negative errno and, where
+ * a caller needs more, fill a kelf_err with a one-line reason.
+ */
+#ifndef KPATCH_ELF_KELF_H
+#define KPATCH_ELF_KELF_H
+
+#include <gelf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct kelf_sym;
+struct kelf_sec;
+
+struct kelf_err {
+	char msg[512];
+};
+
+struct kelf_rela {
+	uint64_t offset;
+	uint32_t type;
+	int64_t addend;
+	struct kelf_sym *sym;
+};
+
+struct kelf_sec {
+	char *name;
+	size_t index;		/* section header index; 0 until written */
+	GElf_Shdr sh;		/* type, flags, entsize, addralign (size = size) */
+	unsigned char *data;	/* NULL for SHT_NOBITS */
+	size_t size;
+	bool owns_data;
+
+	struct kelf_rela *relas;	/* relocations applying to this section */
+	size_t nrelas;
+	size_t rela_cap;
+
+	struct kelf_sym *secsym;	/* its STT_SECTION symbol, if any */
+	struct kelf_sym *primary;	/* function/object at offset 0 (-f*-sections) */
+
+	void *priv;		/* per-section state of whoever uses the model */
+};
+
+struct kelf_sym {
+	char *name;
+	size_t index;		/* symbol table index; 0 until written */
+	unsigned char bind;	/* STB_* */
+	unsigned char type;	/* STT_* */
+	unsigned char other;	/* visibility */
+	uint16_t shndx;		/* original st_shndx (SHN_UNDEF, SHN_ABS, ...) */
+	uint64_t value;
+	uint64_t size;
+	struct kelf_sec *sec;	/* defining section, NULL if undefined/absolute */
+
+	void *priv;
+};
+
+struct kelf {
+	int fd;
+	Elf *elf;		/* NULL for a built object */
+	GElf_Ehdr ehdr;
+
+	struct kelf_sec **secs;	/* without the null section, in index order */
+	size_t nsecs;
+	size_t sec_cap;
+
+	struct kelf_sym **syms;	/* without the null symbol, in table order */
+	size_t nsyms;
+	size_t sym_cap;
+};
+
+/* kelf_load.c */
+int kelf_open(const char *path, struct kelf **out, struct kelf_err *err);
+
+/* kelf_build.c */
+struct kelf *kelf_new(void);
+void kelf_free(struct kelf *k);
+struct kelf_sec *kelf_add_section(struct kelf *k, const char *name,
+				  const GElf_Shdr *sh, const void *data,
+				  size_t size);
+struct kelf_sym *kelf_add_symbol(struct kelf *k, const char *name,
+				 unsigned char bind, unsigned char type,
+				 struct kelf_sec *sec, uint64_t value,
+				 uint64_t size);
+int kelf_add_rela(struct kelf_sec *sec, uint64_t offset, uint32_t type,
+		  struct kelf_sym *sym, int64_t addend);
+
+/* kelf_find.c */
+struct kelf_sec *kelf_find_section(const struct kelf *k, const char *name);
+struct kelf_sym *kelf_find_symbol(const struct kelf *k, const char *name);
+struct kelf_sym *kelf_symbol_at(const struct kelf_sec *sec, uint64_t offset,
+				const struct kelf *k);
+const struct kelf_rela *kelf_first_rela(const struct kelf_sec *s, uint64_t offset);
+bool kelf_rela_is_pcrel(uint32_t type);
+int64_t kelf_rela_target_offset(const struct kelf_rela *r, bool in_code);
+
+/* kelf_write.c */
+int kelf_write(struct kelf *k, const char *path, struct kelf_err *err);
+
+#endif

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Building and freeing objects: the growable section and symbol lists and
+ * the relocations attached to sections. Both the loader and the differ's
+ * output use these, so a loaded object and a built one look the same.
+ */
+#include <errno.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "elf/kelf.h"
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 64;
+	while (ncap < need)
+		ncap *= 2;
+	p = realloc(*arr, ncap * elem);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+struct kelf *kelf_new(void)
+{
+	struct kelf *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		return NULL;
+	k->fd = -1;
+	k->ehdr.e_ident[EI_CLASS] = ELFCLASS64;
+	k->ehdr.e_ident[EI_DATA] = ELFDATA2LSB;
+	k->ehdr.e_type = ET_REL;
+	k->ehdr.e_machine = EM_X86_64;
+	k->ehdr.e_version = EV_CURRENT;
+	return k;
+}
+
+void kelf_free(struct kelf *k)
+{
+	size_t i;
+
+	if (!k)
+		return;
+	for (i = 0; i < k->nsecs; i++) {
+		struct kelf_sec *s = k->secs[i];
+
+		free(s->name);
+		if (s->owns_data)
+			free(s->data);
+		free(s->relas);
+		free(s);
+	}
+	for (i = 0; i < k->nsyms; i++) {
+		free(k->syms[i]->name);
+		free(k->syms[i]);
+	}
+	free(k->secs);
+	free(k->syms);
+	if (k->elf)
+		elf_end(k->elf);
+	if (k->fd >= 0)
+		close(k->fd);
+	free(k);
+}
+
+/*
+ * Adds a section holding a private copy of DATA (zero-filled when DATA is
+ * NULL and the type is not SHT_NOBITS).
+ */
+struct kelf_sec *kelf_add_section(struct kelf *k, const char *name,
+				  const GElf_Shdr *sh, const void *data,
+				  size_t size)
+{
+	struct kelf_sec *s;
+
+	if (grow((void **)&k->secs, &k->sec_cap, k->nsecs + 1, sizeof(*k->secs)))
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->name = strdup(name);
+	if (!s->name)
+		goto fail;
+	s->sh = *sh;
+	s->size = size;
+	if (sh->sh_type != SHT_NOBITS && size) {
+		s->data = malloc(size);
+		if (!s->data)
+			goto fail;
+		if (data)
+			memcpy(s->data, data, size);
+		else
+			memset(s->data, 0, size);
+		s->owns_data = true;
+	}
+	k->secs[k->nsecs++] = s;
+	return s;
+fail:
+	free(s->name);
+	free(s);
+	return NULL;
+}
+
+struct kelf_sym *kelf_add_symbol(struct kelf *k, const char *name,
+				 unsigned char bind, unsigned char type,
+				 struct kelf_sec *sec, uint64_t value,
+				 uint64_t size)
+{
+	struct kelf_sym *y;
+
+	if (grow((void **)&k->syms, &k->sym_cap, k->nsyms + 1, sizeof(*k->syms)))
+		return NULL;
+	y = calloc(1, sizeof(*y));
+	if (!y)
+		return NULL;
+	y->name = strdup(name);
+	if (!y->name) {
+		free(y);
+		return NULL;
+	}
+	y->bind = bind;
+	y->type = type;
+	y->sec = sec;
+	y->shndx = sec ? 1 : SHN_UNDEF;	/* real index assigned when written */
+	y->value = value;
+	y->size = size;
+	if (sec && type == STT_SECTION)
+		sec->secsym = y;
+	k->syms[k->nsyms++] = y;
+	return y;
+}
+
+int kelf_add_rela(struct kelf_sec *sec, uint64_t offset, uint32_t type,
+		  struct kelf_sym *sym, int64_t addend)
+{
+	struct kelf_rela *r;
+
+	if (grow((void **)&sec->relas, &sec->rela_cap, sec->nrelas + 1,
+		 sizeof(*sec->relas)))
+		return -ENOMEM;
+	r = &sec->relas[sec->nrelas++];
+	r->offset = offset;
+	r->type = type;
+	r->sym = sym;
+	r->addend = addend;
+	return 0;
+}

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kpatch-diff: compare one original/patched object pair and write the object
+ * a live patch module must carry, plus its manifest. kpatch-build runs it
+ * for every object a patch touches; run by hand with -v it explains each
+ * decision. All errors are printed here, one line each.
+ */
+#include <getopt.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff/diff.h"
+
+/* exit codes (documented in kpatch-diff(1)) */
+enum {
+	EXIT_CHANGED = 0,
+	EXIT_USAGE_IO = 1,
+	EXIT_NO_CHANGE = 3,
+	EXIT_REFUSED = 4,
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: kpatch-diff [-v] [--entry-sizes FILE] [--object-name NAME]\n"
+		"                   ORIG.o PATCHED.o -o OUT.o --manifest OUT.json\n"
+		"\n"
+		"Compare an object compiled before and after a source patch (both with\n"
+		"-ffunction-sections -fdata-sections) and write the object a live patch\n"
+		"module must carry: changed and new functions, the data they need, and\n"
+		"their special-section entries. References to everything else become\n"
+		"undefined symbols, listed in the JSON manifest.\n"
+		"\n"
+		"  -o, --output OUT.o         object to write\n"
+		"  -m, --manifest OUT.json    manifest to write\n"
+		"  -n, --object-name NAME     patched object's name in messages and the\n"
+		"                             manifest (vmlinux or a module name;\n"
+		"                             default: PATCHED.o's base name)\n"
+		"  -e, --entry-sizes FILE     JSON {section: entry size} of the kernel\n"
+		"  -v, --verbose              print every decision to stderr\n"
+		"  -h, --help                 this text\n"
+		"      --version              print the version\n"
+		"\n"
+		"Exit status: 0 changed (outputs written), 1 usage or I/O error,\n"
+		"3 no functional change, 4 the change cannot be live patched.\n");
+}
+
+static void log_line(void *ctx, const char *fmt, va_list ap)
+{
+	fputs("kpatch-diff: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+static char *default_name(const char *path)
+{
+	char *copy = strdup(path), *base, *dot, *name;
+
+	if (!copy)
+		return NULL;
+	base = basename(copy);
+	dot = strrchr(base, '.');
+	if (dot && !strcmp(dot, ".o"))
+		*dot = '\0';
+	name = strdup(base);
+	free(copy);
+	return name;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "manifest", required_argument, NULL, 'm' },
+		{ "object-name", required_argument, NULL, 'n' },
+		{ "entry-sizes", required_argument, NULL, 'e' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out = NULL, *manifest = NULL, *sizes_path = NULL;
+	struct kdiff_entry_sizes sizes = { NULL, 0 };
+	struct kdiff_opts opts = { NULL, NULL, NULL };
+	struct kdiff_result res;
+	char *name = NULL, msg[600];
+	enum kdiff_status st;
+	struct kelf_err err;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "o:m:n:e:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'm':
+			manifest = optarg;
+			break;
+		case 'n':
+			free(name);
+			name = strdup(optarg);
+			break;
+		case 'e':
+			sizes_path = optarg;
+			break;
+		case 'v':
+			opts.log = log_line;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_CHANGED;
+		case 'V':
+			printf("kpatch-diff %s\n", KPATCH_VERSION);
+			return EXIT_CHANGED;
+		default:
+			fprintf(stderr, "kpatch-diff: invalid option; see kpatch-diff --help\n");
+			return EXIT_USAGE_IO;
+		}
+	}
+	if (argc - optind != 2 || !out || !manifest) {
+		fprintf(stderr, "kpatch-diff: need ORIG.o PATCHED.o, -o OUT.o and --manifest "
+			"OUT.json; see kpatch-diff --help\n");
+		free(name);
+		return EXIT_USAGE_IO;
+	}
+	if (!name)
+		name = default_name(argv[optind + 1]);
+	if (!name) {
+		fprintf(stderr, "kpatch-diff: out of memory\n");
+		return EXIT_USAGE_IO;
+	}
+	if (sizes_path) {
+		if (kdiff_entry_sizes_load(sizes_path, &sizes, msg, sizeof(msg))) {
+			fprintf(stderr, "kpatch-diff: --entry-sizes: %s\n", msg);
+			free(name);
+			return EXIT_USAGE_IO;
+		}
+		opts.entry_sizes = &sizes;
+	}
+
+	st = kdiff_run(argv[optind], argv[optind + 1], &opts, &res);
+	switch (st) {
+	case KDIFF_CHANGED:
+		rc = EXIT_CHANGED;
+		if (kelf_write(res.out, out, &err)) {
+			fprintf(stderr, "kpatch-diff: %s: cannot write: %s\n", name, err.msg);
+			rc = EXIT_USAGE_IO;
+		} else if (kdiff_manifest_write(&res, name, manifest, msg, sizeof(msg))) {
+			fprintf(stderr, "kpatch-diff: %s: %s\n", name, msg);
+			remove(out);
+			rc = EXIT_USAGE_IO;
+		}
+		break;
+	case KDIFF_NO_CHANGE:
+		fprintf(stderr, "kpatch-diff: %s: no functional change\n", name);
+		rc = EXIT_NO_CHANGE;
+		break;
+	case KDIFF_REFUSED:
+		fprintf(stderr, "kpatch-diff: %s: %s\n", name, res.msg);
+		rc = EXIT_REFUSED;
+		break;
+	default:
+		fprintf(stderr, "kpatch-diff: %s: %s\n", name, res.msg);
+		rc = EXIT_USAGE_IO;
+		break;
+	}
+	kdiff_result_free(&res);
+	kdiff_entry_sizes_free(&sizes);
+	free(name);
+	return rc;
+}

@@ -164,7 +164,7 @@ struct kelf_sym *owner_function(const struct kelf_rela *r, const struct kelf *k)
 	if (!t->sec || DSEC(t->sec)->cls != DC_TEXT)
 		return NULL;
 	if (t->type == STT_SECTION)
-		t = kelf_symbol_at(t->sec, kelf_rela_target_offset(r, false), k);
+		t = kelf_rela_target_symbol(r, false, k, NULL);
 	return t && t->type == STT_FUNC ? t : NULL;
 }
 
@@ -186,7 +186,7 @@ int convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
 			*addend = add;
 			return *out ? 0 : -1;
 		}
-		y = kelf_symbol_at(ts, kelf_rela_target_offset(r, in_code), c->patched);
+		y = kelf_rela_target_symbol(r, in_code, c->patched, NULL);
 		if (!y) {
 			if (cls == DC_DATA && !(ts->sh.sh_flags & SHF_WRITE)) {
 				*out = carry_section(c, ts);

@@ -154,7 +154,7 @@ static void find_users(struct kelf *k, struct dsym *ds)
 			if (r->offset < f->value || r->offset >= f->value + f->size)
 				continue;
 			if (t->type == STT_SECTION && t->sec && DSEC(t->sec)->cls == DC_DATA)
-				t = kelf_symbol_at(t->sec, kelf_rela_target_offset(r, true), k);
+				t = kelf_rela_target_symbol(r, true, k, NULL);
 			if (t && DSYM(t) && !DSYM(t)->ref_by)
 				DSYM(t)->ref_by = &ds[i];
 		}

@@ -103,6 +103,8 @@ struct kelf_sym *kelf_symbol_at(const struct kelf_sec *sec, uint64_t offset,
 const struct kelf_rela *kelf_first_rela(const struct kelf_sec *s, uint64_t offset);
 bool kelf_rela_is_pcrel(uint32_t type);
 int64_t kelf_rela_target_offset(const struct kelf_rela *r, bool in_code);
+struct kelf_sym *kelf_rela_target_symbol(const struct kelf_rela *r, bool in_code,
+					 const struct kelf *k, int64_t *offset);
 
 /* kelf_write.c */
 int kelf_write(struct kelf *k, const char *path, struct kelf_err *err);

@@ -103,3 +103,31 @@ const struct kelf_rela *kelf_first_rela(const struct kelf_sec *s, uint64_t offse
 	}
 	return s->relas + lo;
 }
+
+/*
+ * The function or object a section-relative relocation points into. A
+ * rip-relative field may be followed by an immediate of 1, 2 or 4 bytes
+ * (addl $1, var(%rip)), which lowers the addend by that much, so when the
+ * usual bias lands outside every symbol the other biases are tried.
+ */
+struct kelf_sym *kelf_rela_target_symbol(const struct kelf_rela *r, bool in_code,
+					 const struct kelf *k, int64_t *offset)
+{
+	static const int extra[] = { 0, 1, 2, 4 };
+	int64_t base = kelf_rela_target_offset(r, in_code);
+	size_t i, n = in_code && kelf_rela_is_pcrel(r->type) ? 4 : 1;
+
+	for (i = 0; i < n; i++) {
+		struct kelf_sym *y;
+
+		if (base + extra[i] < 0)
+			continue;
+		y = kelf_symbol_at(r->sym->sec, base + extra[i], k);
+		if (y) {
+			if (offset)
+				*offset = base + extra[i];
+			return y;
+		}
+	}
+	return NULL;
+}

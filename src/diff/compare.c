@@ -118,6 +118,9 @@ static int compare_symbol(struct dctx *c, struct dsym *d)
 
 	if (!d->twin) {
 		d->status = DS_NEW;
+		if (cls == DC_OTHER)
+			return refuse(c, "%s: new %s in a section the differ does not understand; "
+				      "keep the patch out of it", y->sec->name, y->name);
 		if (cls == DC_INIT)
 			return refuse(c, "%s: new __init/__exit %s: init code and data run only at boot; "
 				      "put the change in a function that runs after boot",

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Refusals: changes a live patch cannot apply. Each must stop the differ
+ * with a reason naming the function or section, and no output.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "diff_fixture.h"
+
+static void assert_refused(struct fx *f, const char *orig, const char *patched,
+			   const char *what, const char *reason)
+{
+	assert_int_equal(fx_diff(f, orig, patched), KDIFF_REFUSED);
+	assert_null(f->res.out);
+	assert_int_equal(f->res.nfunctions, 0);
+	if (strncmp(f->res.msg, what, strlen(what)) || f->res.msg[strlen(what)] != ':')
+		fail_msg("message does not start with \"%s:\": %s", what, f->res.msg);
+	if (!strstr(f->res.msg, reason))
+		fail_msg("message lacks \"%s\": %s", reason, f->res.msg);
+}
+
+#define INIT_SRC(s) \
+	"int __init setup_thing(void) { seq_puts(0, \"" s "\"); return 0; }\n" \
+	"int show(struct seq_file *m) { seq_puts(m, \"show\"); return 0; }\n"
+
+static void changed_init_code(void **state)
+{
+	assert_refused(*state, INIT_SRC("one"), INIT_SRC("two"), "setup_thing", "__init");
+}
+
+static void new_init_code(void **state)
+{
+	assert_refused(*state, INIT_SRC("one"),
+		       INIT_SRC("one") "int __init more_setup(void) { seq_puts(0, \"m\"); return 1; }\n",
+		       "more_setup", "__init");
+}
+
+#define DATA_SRC(decl) decl "\nint get(void) { return limit[0]; }\n"
+
+static void changed_initial_value(void **state)
+{
+	assert_refused(*state, DATA_SRC("int limit[2] = { 5, 1 };"),
+		       DATA_SRC("int limit[2] = { 6, 1 };"), "limit", "initial value");
+}
+
+static void changed_bss_layout(void **state)
+{
+	assert_refused(*state, DATA_SRC("int limit[4];"),
+		       DATA_SRC("int limit[8];"), "limit", "layout");
+}
+
+static void changed_read_mostly(void **state)
+{
+	assert_refused(*state,
+		       DATA_SRC("int limit[1] __attribute__((section(\".data..read_mostly\"))) = { 1 };"),
+		       DATA_SRC("int limit[1] __attribute__((section(\".data..read_mostly\"))) = { 2 };"),
+		       "limit", ".data..read_mostly");
+}
+
+static void changed_const_table(void **state)
+{
+	assert_refused(*state,
+		       "static const int table[3] = { 1, 2, 3 };\n"
+		       "int pick(int i) { return table[i]; }\n",
+		       "static const int table[3] = { 1, 2, 4 };\n"
+		       "int pick(int i) { return table[i]; }\n",
+		       "table", "shadow variable");
+}
+
+#define NOTRACE_SRC(s) \
+	"notrace int quiet_show(struct seq_file *m) { seq_puts(m, \"" s "\"); return 0; }\n"
+
+static void changed_notrace_function(void **state)
+{
+	assert_refused(*state, NOTRACE_SRC("a"), NOTRACE_SRC("b"), "quiet_show", "ftrace entry");
+}
+
+static void new_notrace_function_is_fine(void **state)
+{
+	struct fx *f = *state;
+
+	/* only changed functions are redirected; a new one needs no entry */
+	assert_int_equal(fx_diff(f,
+		"int show(struct seq_file *m, int n) { seq_puts(m, \"a\"); return n; }\n",
+		"notrace noinline static void helper(struct seq_file *m) { seq_puts(m, \"h\"); }\n"
+		"int show(struct seq_file *m, int n) { seq_puts(m, \"a\"); helper(m); return n; }\n"),
+		KDIFF_CHANGED);
+	assert_non_null(fx_function(f, "helper"));
+}
+
+#define WEIRD_SRC(v) \
+	"int weird[2] __attribute__((section(\".kpatch_weird\"))) = { " v ", 0 };\n" \
+	"int use(void) { return weird[1]; }\n"
+
+static void changed_unknown_section(void **state)
+{
+	assert_refused(*state, WEIRD_SRC("1"), WEIRD_SRC("2"), "weird", "does not understand");
+}
+
+static void new_unknown_section(void **state)
+{
+	assert_refused(*state, "int use(void) { return 1; }\n",
+		       "static int odd[2] __attribute__((section(\"odd_things\"), used)) = { 3, 4 };\n"
+		       "int use(void) { return 2; }\n",
+		       "odd_things", "does not understand");
+}
+
+static void tool_prints_one_line_and_exits_4(void **state)
+{
+	struct fx *f = *state;
+
+	fx_compile(f, NOTRACE_SRC("a"), f->orig);
+	fx_compile(f, NOTRACE_SRC("b"), f->patched);
+	assert_int_equal(fx_sh("%s --object-name vmlinux %s %s -o %s --manifest %s 2>%s/err",
+			       fx_tool(), f->orig, f->patched, f->out, f->manifest, f->dir), 4);
+	assert_int_equal(fx_sh("test $(wc -l < %s/err) = 1", f->dir), 0);
+	assert_int_equal(fx_sh("grep -q '^kpatch-diff: vmlinux: quiet_show: changed function has no "
+			       "ftrace entry' %s/err", f->dir), 0);
+	assert_int_equal(fx_sh("test ! -e %s && test ! -e %s", f->out, f->manifest), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(changed_init_code, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(new_init_code, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(changed_initial_value, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(changed_bss_layout, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(changed_read_mostly, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(changed_const_table, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(changed_notrace_function, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(new_notrace_function_is_fine, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(changed_unknown_section, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(new_unknown_section, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(tool_prints_one_line_and_exits_4, fx_setup, fx_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

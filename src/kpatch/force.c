@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kpatch force: end a stalled transition by decree. The kernel can then
- * no longer prove that no task runs old code, so the module can never be
- * removed: demand an explicit flag.
+ * no longer prove that no task runs the old code: a module whose patch is
+ * being removed (or that an atomic-replace patch supersedes) can never be
+ * unloaded afterwards. Demand an explicit flag, and say what it cost.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "kpatch/cmd.h"
 #include "kpatch/output.h"
 #include "kpatchlib/kernel.h"
+#include "kpatchlib/live.h"
 
 int do_force(int argc, char **argv)
 {
@@ -17,6 +19,7 @@ int do_force(int argc, char **argv)
 		{ "confirm-permanent", no_argument, NULL, 'y' },
 		{ NULL, 0, NULL, 0 },
 	};
+	enum kp_live_state st;
 	struct kp_err err;
 	int c, confirmed = 0;
 
@@ -31,8 +34,17 @@ int do_force(int argc, char **argv)
 	if (!confirmed)
 		return cmd_usage_err("force", "forcing %s makes it permanently non-removable; pass --confirm-permanent to do it anyway",
 				     argv[optind]);
+	if (kp_patch_state(argv[optind], &st))
+		return p_err(KP_E_NOTFOUND, "patch %s is not loaded", argv[optind]);
+	if (st != KP_LIVE_PATCHING && st != KP_LIVE_UNPATCHING)
+		return p_err(KP_E_KERNEL, "patch %s is not in a transition (%s); nothing to force",
+			     argv[optind], kp_live_state_name(st));
 	if (kp_patch_force(argv[optind], &err))
 		return p_kerr(&err);
-	p_warn("%s: transition forced; this module can never be removed until the next reboot", argv[optind]);
+	if (st == KP_LIVE_UNPATCHING)
+		p_warn("%s: removal forced; this module can never be unloaded until the next reboot", argv[optind]);
+	else
+		p_warn("%s: transition forced; unswitched tasks may still run the old code, and any patch it supersedes can never be unloaded until the next reboot",
+		       argv[optind]);
 	return 0;
 }

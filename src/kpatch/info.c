@@ -115,8 +115,11 @@ int do_info(int argc, char **argv)
 			if (kp_store_path(kernels.v[i], mf.name, p, sizeof(p)) || !(f = fopen(p, "re")))
 				continue;
 			fclose(f);
-			kernels.v[with.n++] = kernels.v[i];
+			/* Compact in place: entries before with.n are the kept ones. */
+			char *keep = kernels.v[i];
+
 			kernels.v[i] = NULL;
+			kernels.v[with.n++] = keep;
 		}
 		with.v = kernels.v;
 		for (size_t i = with.n; i < kernels.n; i++)

@@ -29,7 +29,7 @@ static const struct cmd cmds[] = {
 	{ "signal", do_signal, "",
 	  "signal tasks that block a transition (older kernels only)" },
 	{ "force", do_force, "--confirm-permanent <name>",
-	  "force a stalled transition (the module can never be removed)" },
+	  "force a stalled transition (may pin modules until reboot)" },
 	{ "version", do_version, "", "print the version" },
 	{ "help", do_help, "[command]", "show this help" },
 };

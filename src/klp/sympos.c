@@ -9,17 +9,17 @@
 
 #include "klp/sympos.h"
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_sym(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct objsym *)a)->name, ((const struct objsym *)b)->name);
 }
 
 void objsyms_free(struct objsyms *os)
 {
 	for (size_t i = 0; i < os->n; i++)
-		free(os->names[i]);
-	free(os->names);
-	os->names = NULL;
+		free(os->v[i].name);
+	free(os->v);
+	os->v = NULL;
 	os->n = 0;
 }
 
@@ -30,7 +30,7 @@ int objsyms_load(const char *obj_path, struct objsyms *out)
 	Elf *elf;
 	int fd, ret = -EINVAL;
 
-	out->names = NULL;
+	out->v = NULL;
 	out->n = 0;
 	elf_version(EV_CURRENT);
 	fd = open(obj_path, O_RDONLY);
@@ -64,17 +64,18 @@ int objsyms_load(const char *obj_path, struct objsyms *out)
 				continue;
 			if (out->n == cap) {
 				size_t ncap = cap ? cap * 2 : 64;
-				char **nv = realloc(out->names, ncap * sizeof(*nv));
+				struct objsym *nv = realloc(out->v, ncap * sizeof(*nv));
 
 				if (!nv) {
 					ret = -ENOMEM;
 					break;
 				}
-				out->names = nv;
+				out->v = nv;
 				cap = ncap;
 			}
-			out->names[out->n] = strdup(name);
-			if (!out->names[out->n]) {
+			out->v[out->n].name = strdup(name);
+			out->v[out->n].local = GELF_ST_BIND(sym.st_info) == STB_LOCAL;
+			if (!out->v[out->n].name) {
 				ret = -ENOMEM;
 				break;
 			}
@@ -89,14 +90,22 @@ int objsyms_load(const char *obj_path, struct objsyms *out)
 		return ret;
 	}
 	if (out->n)
-		qsort(out->names, out->n, sizeof(*out->names), cmp_str);
+		qsort(out->v, out->n, sizeof(*out->v), cmp_sym);
 	return 0;
+}
+
+const struct objsym *objsyms_find(const struct objsyms *os, const char *name)
+{
+	struct objsym key = { .name = (char *)name };
+
+	if (!os || !os->n)
+		return NULL;
+	return bsearch(&key, os->v, os->n, sizeof(*os->v), cmp_sym);
 }
 
 bool objsyms_has(const struct objsyms *os, const char *name)
 {
-	return os && os->n &&
-	       bsearch(&name, os->names, os->n, sizeof(*os->names), cmp_str);
+	return objsyms_find(os, name) != NULL;
 }
 
 static size_t count_named(const struct ksyms *ks, const char *name)

@@ -17,13 +17,20 @@
 #include "klp/ksyms.h"
 
 /* The names an object file defines (functions and data), sorted. */
+struct objsym {
+	char *name;
+	bool local;
+};
+
 struct objsyms {
-	char **names;
+	struct objsym *v;
 	size_t n;
 };
 
 int objsyms_load(const char *obj_path, struct objsyms *out);
 bool objsyms_has(const struct objsyms *os, const char *name);
+/* The object's own symbol called name, or NULL. */
+const struct objsym *objsyms_find(const struct objsyms *os, const char *name);
 void objsyms_free(struct objsyms *os);
 
 /*

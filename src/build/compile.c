@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Compiling the touched objects in the workspace with kbuild, so they get
+ * the kernel's own flags (and objtool), plus function and data sections so
+ * the differ can compare and carry functions one by one. The flags must be
+ * the ones the cached tree was prepared with, or kbuild redoes prepare.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build/kb.h"
+
+/* -DMODULE in the object's kbuild command line: it is part of a module. */
+static char *module_of(const struct kb *kb, const struct kb_object *o)
+{
+	const char *slash = strrchr(o->obj, '/');
+	char *cmd = kb_path("%s/%.*s.%s.cmd", kb->ws, slash ? (int)(slash - o->obj + 1) : 0,
+			    o->obj, slash ? slash + 1 : o->obj);
+	char *text = kb_read_file(cmd, NULL), *p, *name = NULL;
+
+	free(cmd);
+	if (!text)
+		return NULL;
+	if (strstr(text, " -DMODULE ") && (p = strstr(text, "-DKBUILD_MODNAME='\"")))
+		name = strndup(p + 19, strcspn(p + 19, "\""));
+	free(text);
+	return name;
+}
+
+int kb_compile(struct kb *kb, bool patched)
+{
+	const char *what = patched ? "patched" : "original";
+	char *log = kb_path("%s/compile-%s.log", kb->work, what);
+	char *ccarg = kb_path("CC=%s", kb->cc), *jarg = kb_path("-j%d", kb->jobs);
+	const char **argv = calloc(kb->nobjs + 8, sizeof(*argv));
+	size_t n = 0;
+	int rc;
+
+	argv[n++] = "make";
+	argv[n++] = "-C";
+	argv[n++] = kb->ws;
+	argv[n++] = ccarg;
+	argv[n++] = "KCFLAGS=-ffunction-sections -fdata-sections";
+	argv[n++] = jarg;
+	for (size_t i = 0; i < kb->nobjs; i++)
+		argv[n++] = kb->objs[i].obj;
+	argv[n] = NULL;
+	kb_progress(kb, "compiling %zu %s object%s", kb->nobjs, what, kb->nobjs == 1 ? "" : "s");
+	rc = kb_run(argv, NULL, log);
+	free(argv);
+	if (rc) {
+		char *tail = kb_log_tail(log, 4);
+
+		kb_fail(&kb->err, KB_ECOMPILE, "compiling the %s objects failed: %s (log: %s)",
+			what, tail, log);
+		free(tail);
+		return -1;
+	}
+	for (size_t i = 0; i < kb->nobjs; i++) {
+		struct kb_object *o = &kb->objs[i];
+		char *from = kb_path("%s/%s", kb->ws, o->obj);
+		char *to = kb_path("%s/%s/%zu-%s", kb->work, what, i, strrchr(o->obj, '/') ?
+				   strrchr(o->obj, '/') + 1 : o->obj);
+		char *mod;
+
+		kb_mkdirs(kb_path("%s/%s", kb->work, what));
+		if (kb_copy_file(from, to))
+			return kb_fail(&kb->err, KB_ECOMPILE, "%s: not built by make (is %s part of this kernel's config?)",
+				       o->obj, o->src);
+		if (patched) {
+			o->patched = to;
+		} else {
+			o->orig = to;
+			mod = module_of(kb, o);
+			if (mod)
+				return kb_fail(&kb->err, KB_EREFUSED,
+					       "%s: built into module %s; only objects built into vmlinux can be patched so far",
+					       o->src, mod);
+			o->objname = strdup("vmlinux");
+		}
+		free(from);
+	}
+	free(log);
+	return 0;
+}

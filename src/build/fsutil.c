@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Small file-system helpers. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build/kb.h"
+
+char *kb_path(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (!s)
+		abort();	/* out of memory: nothing sensible is left to do */
+	return s;
+}
+
+int kb_mkdirs(const char *path)
+{
+	char *p = strdup(path), *s;
+
+	if (!p)
+		return -ENOMEM;
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) && errno != EEXIST) {
+			free(p);
+			return -errno;
+		}
+		*s = '/';
+	}
+	if (mkdir(p, 0755) && errno != EEXIST) {
+		free(p);
+		return -errno;
+	}
+	free(p);
+	return 0;
+}
+
+int kb_write_file(const char *path, const void *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	const char *p = buf;
+
+	if (fd < 0)
+		return -errno;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			return -e;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return close(fd) ? -errno : 0;
+}
+
+char *kb_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 4096 + 1 > cap) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 8192;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		got = fread(buf + n, 1, 4096, f);
+		n += got;
+	} while (got);
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+int kb_copy_file(const char *from, const char *to)
+{
+	size_t len;
+	char *buf = kb_read_file(from, &len);
+	int ret;
+
+	if (!buf)
+		return -errno ? -errno : -EIO;
+	ret = kb_write_file(to, buf, len);
+	free(buf);
+	return ret;
+}
+
+bool kb_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+int kb_rmtree(const char *path)
+{
+	const char *argv[] = { "rm", "-rf", "--", path, NULL };
+
+	return kb_run(argv, NULL, NULL) ? -EIO : 0;
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kpatch-build: shared state of one build and the steps of the pipeline.
+ * Every step returns 0 or -1 after filling kb->err; only main.c prints it.
+ */
+#ifndef KPATCH_BUILD_KB_H
+#define KPATCH_BUILD_KB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "klp/ksyms.h"
+#include "klp/symvers.h"
+
+/* Exit codes, documented in kpatch-build(1). */
+enum kb_exit {
+	KB_OK = 0,
+	KB_EUSAGE = 1,		/* bad command line or unreadable input */
+	KB_EENV = 2,		/* kernel, source or tools could not be set up */
+	KB_ENOCHANGE = 3,	/* the patches change no function */
+	KB_EREFUSED = 4,	/* a change a live patch cannot carry safely */
+	KB_EAPPLY = 5,		/* a patch does not apply to the kernel's source */
+	KB_ECOMPILER = 6,	/* the compiler differs from the kernel's */
+	KB_ECOMPILE = 7,	/* an object failed to compile */
+	KB_EMODULE = 8,		/* the module failed to build */
+};
+
+struct kb_err {
+	int code;
+	char msg[2048];
+};
+
+int kb_fail(struct kb_err *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* One object the patches touch. */
+struct kb_object {
+	char *src;		/* fs/proc/cmdline.c */
+	char *obj;		/* fs/proc/cmdline.o */
+	char *orig;		/* saved copies in the work directory */
+	char *patched;
+	char *out;		/* the differ's output and manifest */
+	char *manifest;
+	char *objname;		/* klp object: "vmlinux" */
+	bool changed;		/* the differ found a functional change */
+};
+
+struct kb_func {
+	char *name;
+	char *objname;
+	unsigned long sympos;
+	bool is_new;
+};
+
+struct kb_symref {
+	char *name;
+	char *objname;
+	unsigned long sympos;
+	bool exported;
+};
+
+struct kb {
+	/* options */
+	const char *krel;
+	const char *sourcedir;
+	const char *config;
+	const char *symbols;
+	const char *name;
+	const char *output;
+	int jobs;
+	const char *cves[32];
+	int ncves;
+	const char *description;
+	bool keep_tmp;
+	bool verbose;
+	bool skip_compiler_check;
+	bool replace;
+	char **patches;
+	int npatches;
+
+	/* environment */
+	char *self_dir;		/* where kpatch-build lives */
+	char *differ;		/* kpatch-diff program */
+	char *cache;		/* $KPATCH_CACHE */
+	char *kdir;		/* cache/kernels/<krel>: config, build, System.map */
+	char *headers;		/* kbuild headers directory */
+	char *pkgversion;	/* Debian package version, e.g. 6.1.176-1 */
+	char *srcroot;		/* cache/src/<krel> */
+	char *tree;		/* the prepared, pristine source tree */
+	char *sysmap;		/* the real symbol table */
+	char *entry_sizes;	/* the probe's JSON */
+	char *cc;		/* the compiler to use, e.g. gcc-12 */
+
+	/* this build */
+	char *work;		/* temporary directory */
+	char *ws;		/* the writable view of the tree */
+	bool ws_mounted;
+	struct kb_object *objs;
+	size_t nobjs;
+	struct kb_func *funcs;
+	size_t nfuncs;
+	struct kb_symref *refs;
+	size_t nrefs;
+	struct ksyms ksyms;
+	struct symvers symvers;
+	char *module_path;
+
+	struct kb_err err;
+};
+
+/* run.c: fork/exec with an argument vector; output to log (or inherited). */
+int kb_run(const char *const argv[], const char *cwd, const char *log);
+int kb_run_capture(const char *const argv[], char *buf, size_t len);
+int kb_run_pipe(const char *const first[], const char *const second[],
+		const char *cwd, const char *log);
+void kb_progress(const struct kb *kb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+char *kb_log_tail(const char *log, int lines);
+
+/* fsutil.c */
+int kb_mkdirs(const char *path);
+int kb_write_file(const char *path, const void *buf, size_t len);
+int kb_copy_file(const char *from, const char *to);
+char *kb_read_file(const char *path, size_t *len);
+bool kb_exists(const char *path);
+int kb_rmtree(const char *path);
+char *kb_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The pipeline, in order. */
+int kb_locate_kernel(struct kb *kb);		/* kernel.c */
+int kb_prepare_tree(struct kb *kb);		/* srctree.c */
+int kb_check_compiler(struct kb *kb);		/* compiler.c */
+int kb_read_patches(struct kb *kb);		/* patches.c */
+int kb_workspace_open(struct kb *kb);		/* workspace.c */
+void kb_workspace_close(struct kb *kb);
+int kb_compile(struct kb *kb, bool patched);	/* compile.c */
+int kb_apply_patches(struct kb *kb);		/* patches.c */
+int kb_revert_patches(struct kb *kb);		/* patches.c */
+int kb_diff(struct kb *kb);			/* differ.c */
+int kb_resolve(struct kb *kb);			/* resolve.c */
+int kb_build_module(struct kb *kb);		/* module.c */
+
+#endif

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kpatch-build: from source patches to a livepatch module for one exact
+ * kernel, compiling only the objects the patches touch. This file reads the
+ * command line, runs the pipeline in order and is the one place that prints
+ * an error (one line, "kpatch-build: error: ...", exit code from kb.h).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build/kb.h"
+
+static const char usage_text[] =
+	"Usage: kpatch-build [options] PATCH [PATCH...]\n"
+	"Build a livepatch module <name>.ko from source patches for one kernel.\n"
+	"\n"
+	"  -k, --kernel KREL        kernel release to patch (default: the running kernel)\n"
+	"  -s, --sourcedir DIR      use this kernel source tree instead of fetching\n"
+	"                           Debian's linux-source (prepared in place once)\n"
+	"  -c, --config FILE        kernel config (default: the kernel's own)\n"
+	"      --symbols FILE       the kernel's System.map or vmlinux, for exact\n"
+	"                           symbol positions (default: fetched with the source)\n"
+	"  -n, --name NAME          module name (default: kpatch_<first patch name>)\n"
+	"  -o, --output PATH        output directory or .ko file (default: .)\n"
+	"  -j, --jobs N             parallel compile jobs (default: CPUs)\n"
+	"      --cve ID             record a CVE the patch fixes (repeatable)\n"
+	"      --description TEXT   record a one-line description\n"
+	"      --no-replace         stack on other patches instead of replacing them\n"
+	"      --keep-tmp           keep the work directory and print its path\n"
+	"      --skip-compiler-check  build even when gcc differs from the kernel's\n"
+	"  -v, --verbose            show the differ's decisions\n"
+	"  -h, --help               this text\n"
+	"      --version            print the version\n"
+	"\n"
+	"Environment: KPATCH_CACHE (cache directory, default ~/.cache/kpatch-dev),\n"
+	"KPATCH_DIFF (the differ, default: kpatch-diff next to kpatch-build).\n"
+	"Exit codes: 0 built, 1 usage or input, 2 environment, 3 no functional change,\n"
+	"4 refused (unsafe change or unresolvable symbol), 5 patch does not apply,\n"
+	"6 compiler mismatch, 7 compile error, 8 module build error.\n";
+
+enum { OPT_SYMBOLS = 256, OPT_CVE, OPT_DESC, OPT_KEEP, OPT_SKIPCC, OPT_VERSION, OPT_NOREPLACE };
+
+static const struct option long_opts[] = {
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "sourcedir", required_argument, NULL, 's' },
+	{ "config", required_argument, NULL, 'c' },
+	{ "symbols", required_argument, NULL, OPT_SYMBOLS },
+	{ "name", required_argument, NULL, 'n' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "cve", required_argument, NULL, OPT_CVE },
+	{ "description", required_argument, NULL, OPT_DESC },
+	{ "no-replace", no_argument, NULL, OPT_NOREPLACE },
+	{ "keep-tmp", no_argument, NULL, OPT_KEEP },
+	{ "skip-compiler-check", no_argument, NULL, OPT_SKIPCC },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static bool valid_release(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+_-", *s))
+			return false;
+	return true;
+}
+
+/* Module names: the kernel keeps 55 characters; kbuild wants C-like names. */
+static char *module_name(const char *given, const char *patch)
+{
+	const char *base = strrchr(patch, '/') ? strrchr(patch, '/') + 1 : patch;
+	char *name = given ? strdup(given) : kb_path("kpatch_%s", base), *p;
+
+	if (!given) {
+		p = strrchr(name, '.');
+		if (p && (!strcmp(p, ".patch") || !strcmp(p, ".diff")))
+			*p = '\0';
+	}
+	for (p = name; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_", *p))
+			*p = '_';
+	if (strlen(name) > 55)
+		name[55] = '\0';
+	return name;
+}
+
+static int parse_args(struct kb *kb, int argc, char **argv)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "k:s:c:n:o:j:vh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': kb->krel = optarg; break;
+		case 's': kb->sourcedir = optarg; break;
+		case 'c': kb->config = optarg; break;
+		case OPT_SYMBOLS: kb->symbols = optarg; break;
+		case 'n': kb->name = optarg; break;
+		case 'o': kb->output = optarg; break;
+		case 'j': {
+			char *end;
+			long j = strtol(optarg, &end, 10);
+
+			if (*end || j < 1 || j > 256)
+				return kb_fail(&kb->err, KB_EUSAGE, "--jobs %s: expected a number from 1 to 256", optarg);
+			kb->jobs = (int)j;
+			break;
+		}
+		case OPT_CVE:
+			if (kb->ncves == (int)(sizeof(kb->cves) / sizeof(kb->cves[0])))
+				return kb_fail(&kb->err, KB_EUSAGE, "--cve: at most 32 CVEs");
+			if (!*optarg || strpbrk(optarg, ", \t\n"))
+				return kb_fail(&kb->err, KB_EUSAGE, "--cve '%s': one ID without commas or spaces", optarg);
+			kb->cves[kb->ncves++] = optarg;
+			break;
+		case OPT_DESC: kb->description = optarg; break;
+		case OPT_NOREPLACE: kb->replace = false; break;
+		case OPT_KEEP: kb->keep_tmp = true; break;
+		case OPT_SKIPCC: kb->skip_compiler_check = true; break;
+		case 'v': kb->verbose = true; break;
+		case 'h': fputs(usage_text, stdout); exit(0);
+		case OPT_VERSION: printf("kpatch-build %s\n", KPATCH_VERSION); exit(0);
+		default:
+			return kb_fail(&kb->err, KB_EUSAGE, "bad option; see kpatch-build --help");
+		}
+	}
+	if (optind >= argc)
+		return kb_fail(&kb->err, KB_EUSAGE, "no patch given; see kpatch-build --help");
+	kb->patches = &argv[optind];
+	kb->npatches = argc - optind;
+	if (kb->krel && !valid_release(kb->krel))
+		return kb_fail(&kb->err, KB_EUSAGE, "--kernel '%s': not a kernel release", kb->krel);
+	if (kb->name && (!*kb->name || strlen(kb->name) > 55))
+		return kb_fail(&kb->err, KB_EUSAGE, "--name '%s': 1 to 55 characters", kb->name);
+	return 0;
+}
+
+static int setup_env(struct kb *kb, const char *argv0)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	const char *cache = getenv("KPATCH_CACHE"), *differ = getenv("KPATCH_DIFF");
+	static struct utsname u;
+
+	if (n <= 0)
+		return kb_fail(&kb->err, KB_EENV, "cannot find my own path: %s", strerror(errno));
+	self[n] = '\0';
+	*strrchr(self, '/') = '\0';
+	kb->self_dir = strdup(self);
+	kb->differ = differ && *differ ? strdup(differ) : kb_path("%s/kpatch-diff", self);
+	if (cache && *cache)
+		kb->cache = strdup(cache);
+	else if (getenv("XDG_CACHE_HOME") && *getenv("XDG_CACHE_HOME"))
+		kb->cache = kb_path("%s/kpatch-dev", getenv("XDG_CACHE_HOME"));
+	else
+		kb->cache = kb_path("%s/.cache/kpatch-dev", getenv("HOME") ? getenv("HOME") : "/root");
+	if (!kb->krel) {
+		uname(&u);
+		kb->krel = u.release;
+	}
+	if (!kb->jobs) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+
+		kb->jobs = c > 0 ? (int)c : 1;
+	}
+	kb->name = module_name(kb->name, kb->patches[0]);
+	if (!kb->output)
+		kb->output = ".";
+	{
+		size_t l = strlen(kb->output);
+
+		if (l > 3 && !strcmp(kb->output + l - 3, ".ko"))
+			kb->module_path = strdup(kb->output);
+		else
+			kb->module_path = kb_path("%s/%s.ko", kb->output, kb->name);
+	}
+	{
+		char tmpl[] = "/tmp/kpatch-build.XXXXXX";
+		const char *tmpdir = getenv("TMPDIR");
+		char *t = kb_path("%s/kpatch-build.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+
+		(void)tmpl;
+		if (!mkdtemp(t))
+			return kb_fail(&kb->err, KB_EENV, "cannot create a work directory %s: %s", t,
+				       strerror(errno));
+		kb->work = t;
+	}
+	(void)argv0;
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int pipeline(struct kb *kb)
+{
+	if (kb_read_patches(kb) || kb_locate_kernel(kb) || kb_check_compiler(kb) ||
+	    kb_prepare_tree(kb) || kb_workspace_open(kb))
+		return -1;
+	/* Patched first: a patch that does not apply fails before any compiling. */
+	if (kb_apply_patches(kb) || kb_compile(kb, true) || kb_revert_patches(kb) ||
+	    kb_compile(kb, false))
+		return -1;
+	kb_workspace_close(kb);
+	if (kb_diff(kb) || kb_resolve(kb) || kb_build_module(kb))
+		return -1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct kb kb = { .replace = true };
+	double t0 = now();
+	size_t changed = 0, added = 0;
+	char names[512] = "";
+	int ret;
+
+	ret = parse_args(&kb, argc, argv);
+	if (!ret)
+		ret = setup_env(&kb, argv[0]);
+	if (!ret)
+		ret = pipeline(&kb);
+	kb_workspace_close(&kb);
+	if (kb.work) {
+		if (kb.keep_tmp || ret)
+			fprintf(stderr, "kpatch-build: work directory kept: %s\n", kb.work);
+		else
+			kb_rmtree(kb.work);
+	}
+	if (ret) {
+		fprintf(stderr, "kpatch-build: error: %s\n", kb.err.msg);
+		return kb.err.code ? kb.err.code : KB_EENV;
+	}
+	for (size_t i = 0; i < kb.nfuncs; i++) {
+		if (kb.funcs[i].is_new) {
+			added++;
+			continue;
+		}
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 changed++ ? ", " : "", kb.funcs[i].name);
+	}
+	printf("kpatch-build: %s: %zu function%s patched (%s)%s%.0zu%s, %zu livepatch relocation symbol%s, for %s in %.1f s\n",
+	       kb.module_path, changed, changed == 1 ? "" : "s", names,
+	       added ? ", " : "", added, added ? " new" : "", kb.nrefs, kb.nrefs == 1 ? "" : "s",
+	       kb.krel, now() - t0);
+	return 0;
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Resolving what the carried code references: exported symbols stay normal
+ * relocations (the module loader finds them through Module.symvers' CRCs);
+ * everything else becomes a livepatch relocation with the exact sympos, and
+ * so does each patched function's klp_func.old_sympos. A symbol that is
+ * missing or cannot be told apart from a namesake stops the build.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build/kb.h"
+#include "klp/sympos.h"
+
+static int refuse(struct kb *kb, int err, const char *name, const char *what, const char *src)
+{
+	if (err == -EEXIST)
+		return kb_fail(&kb->err, KB_EREFUSED,
+			       "%s: %s '%s' is ambiguous: several kernel symbols share the name and the neighbours of %s's symbols do not single one out; refusing to guess",
+			       src, what, name, src);
+	return kb_fail(&kb->err, KB_EREFUSED,
+		       "%s: %s '%s' is not in the kernel's symbol table %s (inlined or renamed in the running kernel?)",
+		       src, what, name, kb->sysmap);
+}
+
+static int add_ref(struct kb *kb, const char *name, const char *objname, unsigned long pos)
+{
+	struct kb_symref *r;
+
+	for (size_t i = 0; i < kb->nrefs; i++) {
+		if (strcmp(kb->refs[i].name, name))
+			continue;
+		if (kb->refs[i].sympos == pos && !strcmp(kb->refs[i].objname, objname))
+			return 0;
+		/* One undefined name in the module cannot point at two symbols. */
+		return kb_fail(&kb->err, KB_EREFUSED,
+			       "two patched objects reference different kernel symbols named '%s'; build them as separate patches",
+			       name);
+	}
+	r = realloc(kb->refs, (kb->nrefs + 1) * sizeof(*r));
+	if (!r)
+		return kb_fail(&kb->err, KB_EENV, "out of memory");
+	kb->refs = r;
+	r = &kb->refs[kb->nrefs++];
+	r->name = strdup(name);
+	r->objname = strdup(objname);
+	r->sympos = pos;
+	r->exported = false;
+	return 0;
+}
+
+static int resolve_object(struct kb *kb, struct kb_object *o)
+{
+	struct json_object *root = json_object_from_file(o->manifest), *syms;
+	struct objsyms os;
+	int ret = 0, err;
+
+	if (objsyms_load(o->orig, &os))
+		return kb_fail(&kb->err, KB_EENV, "%s: cannot read its symbols", o->orig);
+	if (!root || !json_object_object_get_ex(root, "symbols", &syms)) {
+		objsyms_free(&os);
+		json_object_put(root);
+		return kb_fail(&kb->err, KB_EENV, "%s: no symbols list", o->manifest);
+	}
+	for (size_t i = 0; !ret && i < json_object_array_length(syms); i++) {
+		struct json_object *s = json_object_array_get_idx(syms, i), *n, *b;
+		const char *name, *bind;
+		unsigned long pos;
+
+		if (!json_object_object_get_ex(s, "name", &n) ||
+		    !json_object_object_get_ex(s, "bind", &b)) {
+			ret = kb_fail(&kb->err, KB_EENV, "%s: symbol %zu lacks name or bind",
+				      o->manifest, i);
+			break;
+		}
+		name = json_object_get_string(n);
+		bind = json_object_get_string(b);
+		if (!strcmp(bind, "global") && symvers_find(&kb->symvers, name))
+			continue;
+		err = ksyms_sympos(&kb->ksyms, name, !strcmp(bind, "local"), &os, &pos);
+		if (err)
+			ret = refuse(kb, err, name, "symbol", o->src);
+		else
+			ret = add_ref(kb, name, o->objname, pos);
+	}
+	for (size_t i = 0; !ret && i < kb->nfuncs; i++) {
+		struct kb_func *f = &kb->funcs[i];
+		const struct objsym *own = objsyms_find(&os, f->name);
+
+		if (f->is_new || strcmp(f->objname, o->objname) || !own)
+			continue;
+		err = ksyms_sympos(&kb->ksyms, f->name, own->local, &os, &f->sympos);
+		if (err)
+			ret = refuse(kb, err, f->name, "function", o->src);
+	}
+	objsyms_free(&os);
+	json_object_put(root);
+	return ret;
+}
+
+int kb_resolve(struct kb *kb)
+{
+	char *symvers = kb_path("%s/Module.symvers", kb->headers);
+	int err;
+
+	err = ksyms_load(kb->sysmap, &kb->ksyms);
+	if (err)
+		return kb_fail(&kb->err, KB_EUSAGE, "symbol table %s: %s", kb->sysmap,
+			       err == -EINVAL ? "not a System.map or ELF file" : strerror(-err));
+	if (kb->ksyms.n < KSYMS_MIN_REAL)
+		return kb_fail(&kb->err, KB_EUSAGE,
+			       "symbol table %s has only %zu symbols (a placeholder?); pass --symbols with the kernel's real System.map or vmlinux",
+			       kb->sysmap, kb->ksyms.n);
+	err = symvers_load(symvers, &kb->symvers);
+	if (err)
+		return kb_fail(&kb->err, KB_EENV, "%s: %s", symvers,
+			       err == -EINVAL ? "malformed line" : strerror(-err));
+	free(symvers);
+	for (size_t i = 0; i < kb->nobjs; i++)
+		if (kb->objs[i].changed && resolve_object(kb, &kb->objs[i]))
+			return -1;
+	return 0;
+}

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The prepared source tree, cached per kernel release in
+ * $KPATCH_CACHE/src/<release>/:
+ *
+ *   tree/               linux-source at the image package's exact version,
+ *                       with the kernel's config and `make prepare` done
+ *   System.map          the real symbol table (Debian's image package ships
+ *                       a placeholder; the -dbg package has the real one)
+ *   entry-sizes.json    the special-section entry sizes, measured by a probe
+ *
+ * It is built in a temporary directory next to it and renamed into place, so
+ * a half-prepared tree is never used; a lock file serialises concurrent
+ * builds for the same release. Builds never write into it (see workspace.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "build/kb.h"
+
+extern const char kb_probe_src[];
+extern const unsigned long kb_probe_len;
+
+#define KB_KCFLAGS "KCFLAGS=-ffunction-sections -fdata-sections"
+
+static int make_in(struct kb *kb, const char *tree, const char *target, const char *log)
+{
+	char *ccarg = kb_path("CC=%s", kb->cc), *jarg = kb_path("-j%d", kb->jobs);
+	const char *argv[] = { "make", "-C", tree, ccarg, KB_KCFLAGS, jarg, target, NULL };
+	int rc = kb_run(argv, NULL, log);
+
+	free(ccarg);
+	free(jarg);
+	return rc;
+}
+
+/* linux-source-6.1 for package version 6.1.176-1 */
+static char *source_package(const char *version)
+{
+	const char *dot = strchr(version, '.');
+	size_t n = dot ? strcspn(dot + 1, ".-") : 0;
+
+	if (!dot || !n)
+		return NULL;
+	return kb_path("linux-source-%.*s", (int)(dot - version + 1 + n), version);
+}
+
+static int fetch_source(struct kb *kb, const char *tmp, const char *log)
+{
+	char *pkg = source_package(kb->pkgversion), *spec, *deb, *tarball, *extracted, *tree;
+	const char *dl[] = { "apt-get", "download", "-q", NULL, NULL };
+	int rc;
+
+	if (!pkg)
+		return kb_fail(&kb->err, KB_EENV, "kernel %s: cannot derive the source package from version '%s'",
+			       kb->krel, kb->pkgversion);
+	spec = kb_path("%s=%s", pkg, kb->pkgversion);
+	dl[3] = spec;
+	kb_progress(kb, "fetching %s", spec);
+	rc = kb_run(dl, tmp, log);
+	if (rc)
+		return kb_fail(&kb->err, KB_EENV, "apt-get download %s failed (exit %d); see %s",
+			       spec, rc, log);
+	deb = kb_path("%s/%s_%s_all.deb", tmp, pkg, kb->pkgversion);
+	{
+		char *dir = kb_path("%s/deb", tmp);
+		const char *x[] = { "dpkg-deb", "-x", deb, dir, NULL };
+
+		if (kb_run(x, NULL, log))
+			return kb_fail(&kb->err, KB_EENV, "cannot extract %s; see %s", deb, log);
+		unlink(deb);
+		tarball = kb_path("%s/usr/src/%s.tar.xz", dir, pkg);
+	}
+	kb_progress(kb, "extracting the kernel source");
+	{
+		const char *x[] = { "tar", "-xJf", tarball, "-C", tmp, NULL };
+
+		if (kb_run(x, NULL, log))
+			return kb_fail(&kb->err, KB_EENV, "cannot extract %s; see %s", tarball, log);
+	}
+	extracted = kb_path("%s/%s", tmp, pkg);
+	tree = kb_path("%s/tree", tmp);
+	if (rename(extracted, tree))
+		return kb_fail(&kb->err, KB_EENV, "%s: not in the source package (%s)", extracted,
+			       strerror(errno));
+	kb_rmtree(kb_path("%s/deb", tmp));
+	return 0;
+}
+
+/* The real System.map from the -dbg package, without unpacking vmlinux. */
+static int fetch_system_map(struct kb *kb, const char *tmp, const char *log)
+{
+	char *spec = kb_path("linux-image-%s-dbg=%s", kb->krel, kb->pkgversion);
+	char *deb = kb_path("%s/linux-image-%s-dbg_%s_amd64.deb", tmp, kb->krel, kb->pkgversion);
+	char *member = kb_path("./usr/lib/debug/boot/System.map-%s", kb->krel);
+	const char *dl[] = { "apt-get", "download", "-q", spec, NULL };
+	const char *unpack[] = { "dpkg-deb", "--fsys-tarfile", deb, NULL };
+	const char *pick[] = { "tar", "-x", "--occurrence=1", "-C", tmp, member, NULL };
+	char *got = kb_path("%s/%s", tmp, member), *dst = kb_path("%s/System.map", tmp);
+
+	kb_progress(kb, "fetching the symbol table (%s)", spec);
+	if (kb_run(dl, tmp, log))
+		return kb_fail(&kb->err, KB_EENV,
+			       "kernel %s: its System.map is a placeholder and apt-get download %s failed; pass --symbols System.map|vmlinux",
+			       kb->krel, spec);
+	kb_run_pipe(unpack, pick, NULL, log);
+	unlink(deb);
+	if (rename(got, dst))
+		return kb_fail(&kb->err, KB_EENV, "%s has no %s; pass --symbols System.map|vmlinux",
+			       spec, member);
+	kb_rmtree(kb_path("%s/usr", tmp));
+	return 0;
+}
+
+/* Compile the probe to assembly and turn its "#KPSIZE" lines into JSON. */
+static int probe_entry_sizes(struct kb *kb, const char *tree, const char *out, const char *log)
+{
+	char *src = kb_path("%s/kernel/kpatch_entry_size_probe.c", tree);
+	char *asmf = kb_path("%s/kernel/kpatch_entry_size_probe.s", tree);
+	char *cmdf = kb_path("%s/kernel/.kpatch_entry_size_probe.s.cmd", tree);
+	char *text, *line, *save, json[2048];
+	size_t len, used = 0;
+	int n = 0;
+
+	if (kb_write_file(src, kb_probe_src, kb_probe_len))
+		return kb_fail(&kb->err, KB_EENV, "cannot write %s", src);
+	if (make_in(kb, tree, "kernel/kpatch_entry_size_probe.s", log) ||
+	    !(text = kb_read_file(asmf, &len))) {
+		unlink(src);
+		return kb_fail(&kb->err, KB_EENV, "the entry-size probe does not compile in %s; see %s",
+			       tree, log);
+	}
+	unlink(src);
+	unlink(asmf);
+	unlink(cmdf);
+	used += (size_t)snprintf(json, sizeof(json), "{");
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char sec[64];
+		unsigned long size;
+
+		if (sscanf(line, "#KPSIZE %63s %lu", sec, &size) != 2)
+			continue;
+		used += (size_t)snprintf(json + used, sizeof(json) - used, "%s\"%s\":%lu",
+					 n++ ? "," : "", sec, size);
+	}
+	free(text);
+	snprintf(json + used, sizeof(json) - used, "}\n");
+	if (!n)
+		return kb_fail(&kb->err, KB_EENV, "the entry-size probe printed no sizes; see %s", log);
+	return kb_write_file(out, json, strlen(json)) ?
+		kb_fail(&kb->err, KB_EENV, "cannot write %s", out) : 0;
+}
+
+static int prepare_tree(struct kb *kb, const char *tree, const char *log)
+{
+	char *dotconfig = kb_path("%s/.config", tree);
+
+	if (kb_copy_file(kb->config, dotconfig))
+		return kb_fail(&kb->err, KB_EENV, "cannot copy %s to %s", kb->config, dotconfig);
+	kb_progress(kb, "preparing the source tree (make olddefconfig prepare)");
+	if (make_in(kb, tree, "olddefconfig", log) || make_in(kb, tree, "prepare", log)) {
+		char *tail = kb_log_tail(log, 3);
+
+		return kb_fail(&kb->err, KB_EENV, "make prepare failed in %s: %s (log: %s)",
+			       tree, tail, log);
+	}
+	return 0;
+}
+
+/* An existing, user-given tree: prepared in place, once. */
+static int use_sourcedir(struct kb *kb)
+{
+	char *mk = kb_path("%s/Makefile", kb->sourcedir);
+	char *autoconf = kb_path("%s/include/generated/autoconf.h", kb->sourcedir);
+	char *log = kb_path("%s/prepare.log", kb->work);
+
+	if (!kb_exists(mk))
+		return kb_fail(&kb->err, KB_EUSAGE, "source directory %s: no Makefile; is it a kernel tree?",
+			       kb->sourcedir);
+	kb->tree = realpath(kb->sourcedir, NULL);
+	if (!kb_exists(autoconf) && prepare_tree(kb, kb->tree, log))
+		return -1;
+	kb->entry_sizes = kb_path("%s/entry-sizes.json", kb->work);
+	return probe_entry_sizes(kb, kb->tree, kb->entry_sizes, log);
+}
+
+int kb_prepare_tree(struct kb *kb)
+{
+	char *lockpath, *complete, *tmp = NULL, *log, *map;
+	int lock, ret = -1;
+
+	if (kb->sourcedir && use_sourcedir(kb))
+		return -1;
+	kb->srcroot = kb_path("%s/src/%s", kb->cache, kb->krel);
+	complete = kb_path("%s/.complete", kb->srcroot);
+	if (kb->sourcedir)
+		goto symbols;
+	if (kb_mkdirs(kb_path("%s/src", kb->cache)))
+		return kb_fail(&kb->err, KB_EENV, "cannot create %s/src", kb->cache);
+	lockpath = kb_path("%s/src/%s.lock", kb->cache, kb->krel);
+	lock = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (lock < 0 || flock(lock, LOCK_EX))
+		return kb_fail(&kb->err, KB_EENV, "cannot lock %s: %s", lockpath, strerror(errno));
+	if (kb_exists(complete)) {
+		kb_progress(kb, "using the prepared tree in %s", kb->srcroot);
+		ret = 0;
+		goto out;
+	}
+	kb_progress(kb, "no prepared tree for %s yet; preparing it once (about a minute)", kb->krel);
+	tmp = kb_path("%s/src/.%s.tmp.%d", kb->cache, kb->krel, (int)getpid());
+	log = kb_path("%s/prepare.log", tmp);
+	kb_rmtree(tmp);
+	if (kb_mkdirs(tmp)) {
+		kb_fail(&kb->err, KB_EENV, "cannot create %s", tmp);
+		goto out;
+	}
+	map = kb_path("%s/System.map", kb->kdir);
+	{
+		struct ksyms ks;
+
+		/* Debian's image package ships a one-line placeholder System.map. */
+		if (!ksyms_load_map(map, &ks) && ks.n >= KSYMS_MIN_REAL) {
+			ksyms_free(&ks);
+			if (kb_copy_file(map, kb_path("%s/System.map", tmp)))
+				goto out;
+		} else {
+			ksyms_free(&ks);
+			if (fetch_system_map(kb, tmp, log))
+				goto out;
+		}
+	}
+	if (fetch_source(kb, tmp, log) ||
+	    prepare_tree(kb, kb_path("%s/tree", tmp), log) ||
+	    probe_entry_sizes(kb, kb_path("%s/tree", tmp), kb_path("%s/entry-sizes.json", tmp), log))
+		goto out;
+	if (kb_write_file(kb_path("%s/.complete", tmp), kb->pkgversion, strlen(kb->pkgversion)) ||
+	    (kb_rmtree(kb->srcroot), rename(tmp, kb->srcroot))) {
+		kb_fail(&kb->err, KB_EENV, "cannot move %s into place: %s", tmp, strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	close(lock);
+	if (ret && tmp && !kb->keep_tmp)
+		kb_rmtree(tmp);
+	if (ret)
+		return ret;
+	kb->tree = kb_path("%s/tree", kb->srcroot);
+	kb->entry_sizes = kb_path("%s/entry-sizes.json", kb->srcroot);
+symbols:
+	if (!kb->sysmap)
+		kb->sysmap = kb->symbols ? strdup(kb->symbols) : kb_path("%s/System.map", kb->srcroot);
+	if (kb->sourcedir && !kb->symbols)
+		kb->sysmap = kb_path("%s/System.map", kb->kdir);
+	return 0;
+}

@@ -168,39 +168,57 @@ struct kelf_sym *owner_function(const struct kelf_rela *r, const struct kelf *k)
 	return t && t->type == STT_FUNC ? t : NULL;
 }
 
+/*
+ * A reference to a place inside section TS rather than to a symbol: a
+ * section symbol, or a label the assembler kept (.LC0 in a mergeable
+ * section). Strings and replacement code are carried whole; anything else
+ * is mapped to the function or variable covering the place.
+ */
+static int convert_place(struct dctx *c, const struct kelf_rela *r, bool in_code,
+			 struct kelf_sym **out, int64_t *addend, struct kelf_sym **named)
+{
+	struct kelf_sec *ts = r->sym->sec;
+	enum dclass cls = DSEC(ts)->cls;
+	int64_t base = r->sym->type == STT_SECTION ? 0 : (int64_t)r->sym->value;
+	struct kelf_sym *y;
+
+	*named = NULL;
+	if (cls == DC_STRINGS || cls == DC_ALTREPL) {
+		*out = carry_section(c, ts);
+		*addend = r->addend + base;
+		return *out ? 0 : -1;
+	}
+	y = kelf_rela_target_symbol(r, in_code, c->patched, NULL);
+	if (!y) {
+		if (cls == DC_DATA && !(ts->sh.sh_flags & SHF_WRITE)) {
+			*out = carry_section(c, ts);
+			*addend = r->addend + base;
+			return *out ? 0 : -1;
+		}
+		return refuse(c, "%s: reference to an unnamed location (offset %lld) the "
+			      "differ cannot map to a symbol", ts->name,
+			      (long long)kelf_rela_target_offset(r, in_code));
+	}
+	*named = y;
+	*addend = r->addend + base - (int64_t)y->value;
+	return 0;
+}
+
 int convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
 		 struct kelf_sym **out, int64_t *addend)
 {
 	struct kelf_sym *t = r->sym;
-	int64_t add = r->addend;
 	struct dsym *d;
 
 	*out = NULL;
-	if (t->type == STT_SECTION) {
-		struct kelf_sec *ts = t->sec;
-		enum dclass cls = DSEC(ts)->cls;
-		struct kelf_sym *y;
-
-		if (cls == DC_STRINGS || cls == DC_ALTREPL) {
-			*out = carry_section(c, ts);
-			*addend = add;
-			return *out ? 0 : -1;
-		}
-		y = kelf_rela_target_symbol(r, in_code, c->patched, NULL);
-		if (!y) {
-			if (cls == DC_DATA && !(ts->sh.sh_flags & SHF_WRITE)) {
-				*out = carry_section(c, ts);
-				*addend = add;
-				return *out ? 0 : -1;
-			}
-			return refuse(c, "%s: reference to an unnamed location (offset %lld) the "
-				      "differ cannot map to a symbol", ts->name,
-				      (long long)kelf_rela_target_offset(r, in_code));
-		}
-		t = y;
-		add -= (int64_t)y->value;
+	*addend = r->addend;
+	if (t->sec && (t->type == STT_SECTION || t->type == STT_NOTYPE ||
+		       DSEC(t->sec)->cls == DC_STRINGS)) {
+		if (convert_place(c, r, in_code, out, addend, &t))
+			return -1;
+		if (*out)
+			return 0;
 	}
-	*addend = add;
 	if (!t->sec) {
 		*out = external(c, t->name, kelf_find_symbol(c->orig, t->name));
 		return *out ? 0 : -1;

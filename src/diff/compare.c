@@ -52,11 +52,12 @@ static bool same_target(const struct kelf_rela *pr, const struct kelf_rela *or,
 {
 	const struct kelf_sym *ps = pr->sym, *os = or->sym;
 
+	if (ps->sec && os->sec && DSEC(ps->sec)->cls == DC_STRINGS &&
+	    DSEC(os->sec)->cls == DC_STRINGS)
+		return same_merged(pr, or, in_code);
 	if (ps->type == STT_SECTION && os->type == STT_SECTION) {
 		struct dsec *pd = DSEC(ps->sec);
 
-		if (pd->cls == DC_STRINGS && DSEC(os->sec)->cls == DC_STRINGS)
-			return same_merged(pr, or, in_code);
 		return pr->addend == or->addend && pd->twin && pd->twin->sec == os->sec;
 	}
 	if (ps->type == STT_SECTION || os->type == STT_SECTION)

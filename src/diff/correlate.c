@@ -3,7 +3,8 @@
  * Correlation: pair every function and variable of the patched object with
  * its counterpart in the original one ("twin").
  *
- * 1. Same name, unique on both sides.
+ * 1. Same name, unique on both sides, unless the name is numbered and its
+ *    key is shared (then the number says nothing).
  * 2. Same name once compiler numbering is dropped ("foo.isra.0" and
  *    "foo.isra.1" are both "foo.isra"; "counter.3" is "counter"), when that
  *    key is unique among the symbols still unpaired on both sides.
@@ -96,8 +97,31 @@ static void pair(struct dctx *c, struct dsym *p, struct dsym *o, const char *why
 		dlog(c, "correlate: %s <-> %s (%s)", p->sym->name, o->sym->name, why);
 }
 
+/*
+ * Numbered names whose key is shared ("counter.0", "counter.1") are not
+ * trusted by name: adding a static local anywhere renumbers them all.
+ */
+static int mark_ambiguous(struct kelf *k, struct dsym *ds)
+{
+	struct entry *v;
+	size_t n, i, j;
+
+	v = collect(k, ds, true, &n);
+	if (!v)
+		return -1;
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && !strcmp(v[j].name, v[i].name); j++)
+			;
+		if (j - i > 1)
+			for (; i < j; i++)
+				v[i].d->ambiguous = strcmp(v[i].d->key, v[i].d->sym->name);
+	}
+	free(v);
+	return 0;
+}
+
 /* Pairs groups with the same name/key that hold one symbol on each side. */
-static int pair_unique(struct dctx *c, bool by_key)
+static int pair_unique(struct dctx *c, bool by_key, bool trust_numbers)
 {
 	struct entry *pv, *ov;
 	size_t pn, on, i = 0, j = 0;
@@ -126,7 +150,8 @@ static int pair_unique(struct dctx *c, bool by_key)
 		while (oe < on && !strcmp(ov[oe].name, ov[j].name))
 			oe++;
 		if (pe - i == 1 && oe - j == 1 &&
-		    pv[i].d->sym->type == ov[j].d->sym->type)
+		    pv[i].d->sym->type == ov[j].d->sym->type &&
+		    (trust_numbers || (!pv[i].d->ambiguous && !ov[j].d->ambiguous)))
 			pair(c, pv[i].d, ov[j].d, by_key ? "compiler numbering" : "name");
 		i = pe;
 		j = oe;
@@ -263,9 +288,13 @@ int correlate(struct dctx *c)
 {
 	if (init_syms(c->patched, c->psyms) || init_syms(c->orig, c->osyms))
 		return fail(c, "out of memory");
-	if (pair_unique(c, false) || pair_unique(c, true))
+	if (mark_ambiguous(c->patched, c->psyms) || mark_ambiguous(c->orig, c->osyms))
+		return fail(c, "out of memory");
+	if (pair_unique(c, false, false))
 		return -1;
 	pair_by_user(c);
+	if (pair_unique(c, true, false) || pair_unique(c, false, true))
+		return -1;
 	find_children(c->patched, c->psyms);
 	find_children(c->orig, c->osyms);
 	pair_sections(c);

@@ -38,6 +38,7 @@ struct dsym {
 	struct dsym *parent;
 	struct kelf_sym *out;		/* defined symbol in the output */
 	const char *key;		/* name without compiler numbering */
+	bool ambiguous;			/* numbered, and its key is not unique */
 	struct dsym *ref_by;		/* a function referencing it (correlation) */
 };
 

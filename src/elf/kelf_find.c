@@ -123,6 +123,9 @@ struct kelf_sym *kelf_rela_target_symbol(const struct kelf_rela *r, bool in_code
 		if (base + extra[i] < 0)
 			continue;
 		y = kelf_symbol_at(r->sym->sec, base + extra[i], k);
+		/* a label is not a place of its own: look for what covers it */
+		if (y == r->sym)
+			y = NULL;
 		if (y) {
 			if (offset)
 				*offset = base + extra[i];

@@ -1,0 +1,8 @@
+# Hermetic tests of kpatch and libkpatch: a fake sysfs/procfs/install tree
+# per test, module-shaped objects compiled on the fly.
+KPATCH_TEST_LIBS := $(BUILD)/obj/tests/unit/test_kpatch_fake.o $(BUILD)/lib/libkpatch.a $(BUILD)/lib/libkpcommon.a
+
+$(BUILD)/test/test_kpatch_modfile: $(BUILD)/obj/tests/unit/test_kpatch_modfile.o $(KPATCH_TEST_LIBS)
+UNIT_TESTS += $(BUILD)/test/test_kpatch_modfile
+$(BUILD)/test/test_kpatch_state: $(BUILD)/obj/tests/unit/test_kpatch_state.o $(KPATCH_TEST_LIBS)
+UNIT_TESTS += $(BUILD)/test/test_kpatch_state

@@ -9,9 +9,12 @@
  *                       a placeholder; the -dbg package has the real one)
  *   entry-sizes.json    the special-section entry sizes, measured by a probe
  *
- * It is built in a temporary directory next to it and renamed into place, so
- * a half-prepared tree is never used; a lock file serialises concurrent
- * builds for the same release. Builds never write into it (see workspace.c).
+ * It is prepared where it stays, because kbuild and the kernel's tools
+ * (objtool, resolve_btfids) record absolute paths: a tree moved after
+ * preparation rebuilds them on every use. A marker file written last says
+ * the preparation finished, so a half-prepared tree is never used (it is
+ * removed and redone); a lock file serialises builds for one release.
+ * Builds never write into it (see workspace.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -212,7 +215,8 @@ int kb_prepare_tree(struct kb *kb)
 		goto out;
 	}
 	kb_progress(kb, "no prepared tree for %s yet; preparing it once (about a minute)", kb->krel);
-	tmp = kb_path("%s/src/.%s.tmp.%d", kb->cache, kb->krel, (int)getpid());
+	/* Prepared where it stays: kbuild and the tools record absolute paths. */
+	tmp = kb->srcroot;
 	log = kb_path("%s/prepare.log", tmp);
 	kb_rmtree(tmp);
 	if (kb_mkdirs(tmp)) {
@@ -238,16 +242,14 @@ int kb_prepare_tree(struct kb *kb)
 	    prepare_tree(kb, kb_path("%s/tree", tmp), log) ||
 	    probe_entry_sizes(kb, kb_path("%s/tree", tmp), kb_path("%s/entry-sizes.json", tmp), log))
 		goto out;
-	if (kb_write_file(kb_path("%s/.complete", tmp), kb->pkgversion, strlen(kb->pkgversion)) ||
-	    (kb_rmtree(kb->srcroot), rename(tmp, kb->srcroot))) {
-		kb_fail(&kb->err, KB_EENV, "cannot move %s into place: %s", tmp, strerror(errno));
+	/* The marker comes last: without it the tree is never used. */
+	if (kb_write_file(complete, kb->pkgversion, strlen(kb->pkgversion))) {
+		kb_fail(&kb->err, KB_EENV, "cannot write %s: %s", complete, strerror(errno));
 		goto out;
 	}
 	ret = 0;
 out:
 	close(lock);
-	if (ret && tmp && !kb->keep_tmp)
-		kb_rmtree(tmp);
 	if (ret)
 		return ret;
 	kb->tree = kb_path("%s/tree", kb->srcroot);

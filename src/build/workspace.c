@@ -4,12 +4,19 @@
  *
  * As root, an overlay mount: the cached tree is the read-only lower layer,
  * every write (patched sources, objects, .cmd files) lands in this build's
- * upper directory, and it costs nothing to set up. A hardlinked copy would
- * be as fast but is unsafe: kbuild rewrites some generated files in place,
- * which would change the cached tree through the shared inode. Without root
- * the tree is copied whole (reflinked where the file system can).
+ * upper directory, and it costs nothing to set up. The overlay is mounted
+ * on top of the cached tree's own path, in a mount namespace private to
+ * this process, so kbuild sees exactly the paths the tree was prepared at
+ * (objtool and friends are not rebuilt) and concurrent builds never see
+ * each other's writes; the mount vanishes with the process.
+ *
+ * A hardlinked copy would be as fast but is unsafe: kbuild rewrites some
+ * generated files in place, which would change the cached tree through the
+ * shared inode. Without root the tree is copied whole (reflinked where the
+ * file system can); the kernel's tools are then rebuilt at the new path.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,27 +25,37 @@
 
 #include "build/kb.h"
 
+static int overlay_in_own_namespace(struct kb *kb, const char *upper, const char *wdir)
+{
+	char *opts = kb_path("lowerdir=%s,upperdir=%s,workdir=%s", kb->tree, upper, wdir);
+	int ret = -1;
+
+	if (!unshare(CLONE_NEWNS) &&
+	    !mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) &&
+	    !mount("overlay", kb->tree, "overlay", 0, opts))
+		ret = 0;
+	free(opts);
+	return ret;
+}
+
 int kb_workspace_open(struct kb *kb)
 {
 	char *upper = kb_path("%s/upper", kb->work), *wdir = kb_path("%s/ovl-work", kb->work);
-	char *opts;
 
-	kb->ws = kb_path("%s/tree", kb->work);
-	if (kb_mkdirs(kb->ws) || kb_mkdirs(upper) || kb_mkdirs(wdir))
+	if (kb_mkdirs(upper) || kb_mkdirs(wdir))
 		return kb_fail(&kb->err, KB_EENV, "cannot create directories in %s", kb->work);
-	opts = kb_path("lowerdir=%s,upperdir=%s,workdir=%s", kb->tree, upper, wdir);
-	if (geteuid() == 0 && !mount("overlay", kb->ws, "overlay", 0, opts)) {
+	if (geteuid() == 0 && !overlay_in_own_namespace(kb, upper, wdir)) {
+		kb->ws = kb->tree;
 		kb->ws_mounted = true;
-		free(opts);
 		return 0;
 	}
-	free(opts);
-	kb_progress(kb, "copying the source tree (overlay mount unavailable: %s)", strerror(errno));
+	kb_progress(kb, "copying the source tree (no overlay mount: %s)", strerror(errno));
+	kb->ws = kb_path("%s/tree", kb->work);
 	{
 		char *src = kb_path("%s/.", kb->tree);
 		const char *argv[] = { "cp", "-a", "--reflink=auto", src, kb->ws, NULL };
 
-		if (kb_run(argv, NULL, NULL))
+		if (kb_mkdirs(kb->ws) || kb_run(argv, NULL, NULL))
 			return kb_fail(&kb->err, KB_EENV, "cannot copy %s to %s", kb->tree, kb->ws);
 		free(src);
 	}

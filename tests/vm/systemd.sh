@@ -218,3 +218,18 @@ vm_sd_boot() {
 	fi
 	return "$rc"
 }
+
+# vm_sd_install_service IMAGE: install kpatch.service into the image the way
+# `make install PREFIX=/usr/local` does (the project's own install rule, so
+# its ExecStart matches the kpatch that vm_sd_image put in /usr/local/sbin).
+# Not enabled: `kpatch install` enables it, as on a real host.
+vm_sd_install_service() {
+	local img=$1 stage rc
+	stage=$(mktemp -d "$VM_OUT/stage.XXXXXX")
+	make -s -C "$VM_TOP" DESTDIR="$stage" PREFIX=/usr/local install-kpatch-service >/dev/null &&
+		vm_sd_put "$img" "$stage/usr/local/lib/systemd/system/kpatch.service" \
+			/usr/local/lib/systemd/system/kpatch.service
+	rc=$?
+	rm -rf "$stage"
+	return $rc
+}

@@ -4,6 +4,7 @@
  * A command table dispatches to one file per command; every error is
  * printed by output.c.
  */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,6 +90,8 @@ int main(int argc, char **argv)
 	const struct cmd *c;
 	int i, j;
 
+	/* Errors are ours to print, in one place: silence getopt's own. */
+	opterr = 0;
 	/* --json is global and may appear anywhere before "--". */
 	for (i = 1, j = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json") || (j == 1 && !strcmp(argv[i], "-j")))

@@ -6,3 +6,9 @@ $(BUILD)/test/test_kpatch_modfile: $(BUILD)/obj/tests/unit/test_kpatch_modfile.o
 UNIT_TESTS += $(BUILD)/test/test_kpatch_modfile
 $(BUILD)/test/test_kpatch_state: $(BUILD)/obj/tests/unit/test_kpatch_state.o $(KPATCH_TEST_LIBS)
 UNIT_TESTS += $(BUILD)/test/test_kpatch_state
+$(BUILD)/test/test_kpatch_check: $(BUILD)/obj/tests/unit/test_kpatch_check.o $(KPATCH_TEST_LIBS)
+UNIT_TESTS += $(BUILD)/test/test_kpatch_check
+# The end-to-end test runs the program it names; build it first.
+$(BUILD)/obj/tests/unit/test_kpatch_cli.o: CFLAGS += -DKPATCH_BIN='"$(abspath $(BUILD))/bin/kpatch"'
+$(BUILD)/test/test_kpatch_cli: $(BUILD)/obj/tests/unit/test_kpatch_cli.o $(BUILD)/obj/tests/unit/test_kpatch_fake.o | $(BUILD)/bin/kpatch
+UNIT_TESTS += $(BUILD)/test/test_kpatch_cli

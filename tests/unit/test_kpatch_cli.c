@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kpatch program end to end against a fake tree: argument parsing,
+ * plain and JSON rendering, exit codes and the one-line errors.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test_kpatch_fake.h"
+
+#ifndef KPATCH_BIN
+#error "KPATCH_BIN must name the kpatch program under test"
+#endif
+
+static char out[16384], err[16384];
+
+static void slurp(const char *rel, char *buf, size_t size)
+{
+	FILE *f = fopen(fake_path(rel), "r");
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+/* Run kpatch with args (shell words); stdout and stderr land in out/err. */
+static int run(const char *args)
+{
+	char cmd[8192];
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "%s %s >'%s'", KPATCH_BIN, args, fake_path("stdout"));
+	snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), " 2>'%s'", fake_path("stderr"));
+	status = system(cmd);
+	slurp("stdout", out, sizeof(out));
+	slurp("stderr", err, sizeof(err));
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static const char *const cmdline_fn[] = { "vmlinux/cmdline_proc_show,1", NULL };
+
+static const char *install(const char *krel, const char *name, const char *cves)
+{
+	struct fake_ko_opts o = { .name = name, .livepatch = 1, .vermagic = krel, .cves = cves,
+				  .funcs = { "cmdline_proc_show" } };
+	char rel[512];
+
+	snprintf(rel, sizeof(rel), "lib/%s/%s.ko", krel, name);
+	return fake_ko(rel, &o);
+}
+
+static int setup(void **state)
+{
+	fake_setup();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fake_teardown();
+	return 0;
+}
+
+static void test_version_and_help(void **state)
+{
+	assert_int_equal(run("version"), 0);
+	assert_string_equal(out, "kpatch " KPATCH_VERSION "\n");
+	assert_int_equal(run("--json version"), 0);
+	assert_string_equal(out, "{\"version\":\"" KPATCH_VERSION "\"}\n");
+	assert_int_equal(run("--help"), 0);
+	assert_non_null(strstr(out, "  check      compare installed with live patches"));
+	assert_int_equal(run("load --help"), 0);
+	assert_string_equal(out, "usage: kpatch [--json] load [-t SECONDS] [--allow-stack] <file.ko|name>... | --all\n"
+				 "  check and load patch modules, wait for the transition\n");
+	assert_int_equal(run("help install"), 0);
+	assert_non_null(strstr(out, "usage: kpatch [--json] install [-k KERNEL] <file.ko>"));
+}
+
+static void test_usage_errors(void **state)
+{
+	static const struct { const char *args; int rc; const char *msg; } cases[] = {
+		{ "", 2, "kpatch: error: no command given (see kpatch --help)\n" },
+		{ "frob", 2, "kpatch: error: unknown command 'frob' (see kpatch --help)\n" },
+		{ "load", 2, "kpatch: error: load: no module given (see kpatch load --help)\n" },
+		{ "load --all x.ko", 2, "kpatch: error: load: --all takes no module arguments (see kpatch load --help)\n" },
+		{ "load -t soon x.ko", 2, "kpatch: error: load: timeout 'soon' is not a positive number of seconds (see kpatch load --help)\n" },
+		{ "load --bogus x.ko", 2, "kpatch: error: load: unknown option '--bogus' (see kpatch load --help)\n" },
+		{ "unload", 2, "kpatch: error: unload: no module given (see kpatch unload --help)\n" },
+		{ "install", 2, "kpatch: error: install: no module file given (see kpatch install --help)\n" },
+		{ "install -k ../x a.ko", 2, "kpatch: error: install: '../x' is not a kernel release (see kpatch install --help)\n" },
+		{ "uninstall a b", 2, "kpatch: error: uninstall: one module at a time (see kpatch uninstall --help)\n" },
+		{ "list extra", 2, "kpatch: error: list: unexpected argument 'extra' (see kpatch list --help)\n" },
+		{ "info", 2, "kpatch: error: info: no module given (see kpatch info --help)\n" },
+		{ "check --bogus", 3, "kpatch: error: check: unknown option '--bogus' (see kpatch check --help)\n" },
+		{ "check --transition-threshold x", 3, "kpatch: error: check: threshold 'x' is not a number of seconds (see kpatch check --help)\n" },
+		{ "force p", 2, "kpatch: error: force: forcing p makes it permanently non-removable; pass --confirm-permanent to do it anyway (see kpatch force --help)\n" },
+		{ "signal now", 2, "kpatch: error: signal: unexpected argument 'now' (see kpatch signal --help)\n" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		print_message("kpatch %s\n", cases[i].args);
+		assert_int_equal(run(cases[i].args), cases[i].rc);
+		assert_string_equal(err, cases[i].msg);
+		assert_string_equal(out, "");
+	}
+}
+
+static void test_errors_as_json(void **state)
+{
+	assert_int_equal(run("--json info /nonexistent.ko"), 3);
+	assert_string_equal(out, "{\"error\":\"cannot open /nonexistent.ko: No such file or directory\",\"code\":3}\n");
+	assert_string_equal(err, "");
+	assert_int_equal(run("unload --json nosuch"), 3);
+	assert_string_equal(out, "{\"error\":\"patch module nosuch is not loaded\",\"code\":3}\n");
+}
+
+static void test_list_plain_and_json(void **state)
+{
+	install(FAKE_KREL, "kp_a", "CVE-2099-1,CVE-2099-2");
+	install(FAKE_KREL2, "kp_old", "CVE-2099-9");
+	install(FAKE_KREL, "kp_b", NULL);
+	fake_patch("kp_a", 1, 0, cmdline_fn);
+	fake_patch("kp_t", 1, 1, NULL);
+	fake_module("kp_s", "OEK");
+	assert_int_equal(run("list"), 0);
+	assert_string_equal(out,
+			    "Loaded patch modules:\n"
+			    "kp_a [enabled] CVE-2099-1,CVE-2099-2\n"
+			    "kp_s [superseded]\n"
+			    "kp_t [patching]\n"
+			    "Installed patch modules:\n"
+			    "kp_old (" FAKE_KREL2 ") CVE-2099-9\n"
+			    "kp_a (" FAKE_KREL ") CVE-2099-1,CVE-2099-2\n"
+			    "kp_b (" FAKE_KREL ")\n");
+	assert_int_equal(run("list -v"), 0);
+	assert_non_null(strstr(out, "kp_a [enabled] CVE-2099-1,CVE-2099-2\n"
+				    "    vmlinux:cmdline_proc_show,1 (kp_a)\nkp_s [superseded]\n"));
+	assert_int_equal(run("--json list"), 0);
+	assert_string_equal(out,
+			    "{\"kernel\":\"" FAKE_KREL "\",\"loaded\":["
+			    "{\"name\":\"kp_a\",\"state\":\"enabled\",\"installed\":true,\"cves\":[\"CVE-2099-1\",\"CVE-2099-2\"],"
+			    "\"functions\":[{\"object\":\"vmlinux\",\"function\":\"cmdline_proc_show\",\"sympos\":1}]},"
+			    "{\"name\":\"kp_s\",\"state\":\"superseded\",\"installed\":false,\"cves\":[],\"functions\":[]},"
+			    "{\"name\":\"kp_t\",\"state\":\"patching\",\"installed\":false,\"cves\":[],\"functions\":[]}],"
+			    "\"installed\":["
+			    "{\"name\":\"kp_old\",\"kernel\":\"" FAKE_KREL2 "\",\"cves\":[\"CVE-2099-9\"]},"
+			    "{\"name\":\"kp_a\",\"kernel\":\"" FAKE_KREL "\",\"cves\":[\"CVE-2099-1\",\"CVE-2099-2\"]},"
+			    "{\"name\":\"kp_b\",\"kernel\":\"" FAKE_KREL "\",\"cves\":[]}]}\n");
+}
+
+static void test_list_empty(void **state)
+{
+	assert_int_equal(run("list"), 0);
+	assert_string_equal(out, "Loaded patch modules:\nInstalled patch modules:\n");
+}
+
+static void test_info(void **state)
+{
+	char ko[4096], args[8400];
+
+	snprintf(ko, sizeof(ko), "%s", install(FAKE_KREL, "kp_a", "CVE-2099-1"));
+
+	install(FAKE_KREL2, "kp_a", "CVE-2099-1");
+	fake_patch("kp_a", 1, 0, cmdline_fn);
+	assert_int_equal(run("info kp_a"), 0);
+	snprintf(args, sizeof(args),
+		 "name:        kp_a\n"
+		 "file:        %s\n"
+		 "kernel:      " FAKE_KREL "\n"
+		 "description: fake kp_a\n"
+		 "cves:        CVE-2099-1\n"
+		 "livepatch:   yes\n"
+		 "replace:     no\n"
+		 "state:       enabled\n"
+		 "installed:   " FAKE_KREL2 ", " FAKE_KREL "\n"
+		 "function:    vmlinux:cmdline_proc_show,1\n", ko);
+	assert_string_equal(out, args);
+	assert_int_equal(run("--json info -k " FAKE_KREL2 " kp_a"), 0);
+	assert_non_null(strstr(out, "\"kernel\":\"" FAKE_KREL2 "\""));
+	assert_non_null(strstr(out, "\"cves\":[\"CVE-2099-1\"],\"livepatch\":true,\"replace\":false,\"state\":\"enabled\""));
+	assert_int_equal(run("info kp_none"), 3);
+	assert_non_null(strstr(err, "module kp_none is not installed for kernel " FAKE_KREL));
+}
+
+static void test_check_rendering(void **state)
+{
+	install(FAKE_KREL, "kp_a", NULL);
+	assert_int_equal(run("check"), 0 + 2);
+	assert_string_equal(out, "CRITICAL: kp_a is installed for the running kernel " FAKE_KREL " but not loaded\n");
+	fake_patch("kp_a", 1, 0, cmdline_fn);
+	fake_patch("kp_x", 1, 0, NULL);
+	assert_int_equal(run("check"), 1);
+	assert_string_equal(out, "WARNING: kp_x is loaded but not installed for " FAKE_KREL "; it will be gone after a reboot\n");
+	assert_int_equal(run("--json check"), 1);
+	assert_string_equal(out, "{\"status\":\"WARNING\",\"code\":1,\"kernel\":\"" FAKE_KREL "\",\"loaded\":2,\"installed\":1,"
+				 "\"findings\":[{\"level\":\"WARNING\",\"id\":\"not-installed\",\"module\":\"kp_x\","
+				 "\"message\":\"kp_x is loaded but not installed for " FAKE_KREL "; it will be gone after a reboot\"}]}\n");
+	install(FAKE_KREL, "kp_x", NULL);
+	assert_int_equal(run("check"), 0);
+	assert_string_equal(out, "OK: 2 patch module(s) loaded, 2 installed for " FAKE_KREL "\n");
+	/* The state cannot be read: UNKNOWN. */
+	assert_int_equal(system("rm -rf \"$KPATCH_SYSFS_ROOT/kernel/livepatch\""), 0);
+	assert_int_equal(run("check"), 3);
+	assert_non_null(strstr(err, "kpatch: error: cannot read "));
+}
+
+static void test_load_refusals(void **state)
+{
+	struct fake_ko_opts o = { .name = "kp_new", .livepatch = 1, .funcs = { "cmdline_proc_show" } };
+	char args[4200];
+	const char *ko;
+
+	/* Built for another kernel: both versions named. */
+	ko = install(FAKE_KREL2, "kp_old", NULL);
+	snprintf(args, sizeof(args), "load %s", ko);
+	assert_int_equal(run(args), 4);
+	assert_non_null(strstr(err, "kp_old was built for kernel " FAKE_KREL2 ", not for kernel " FAKE_KREL "\n"));
+	/* Stacking on a live patch's function. */
+	fake_patch("kp_live", 1, 0, cmdline_fn);
+	ko = fake_ko("m/kp_new.ko", &o);
+	snprintf(args, sizeof(args), "load %s", ko);
+	assert_int_equal(run(args), 5);
+	assert_non_null(strstr(err, "kp_new would patch vmlinux:cmdline_proc_show,1, which patch kp_live already replaces; "
+				    "unload kp_live, use an atomic-replace patch, or pass --allow-stack\n"));
+	/* Withdrawn. */
+	fake_write("etc/withdrawn", "kp_new\n");
+	assert_int_equal(run(args), 4);
+	assert_non_null(strstr(err, "module kp_new is on the withdrawn list"));
+	/* Already loaded: nothing to do. */
+	snprintf(args, sizeof(args), "load %s", install(FAKE_KREL, "kp_live", NULL));
+	assert_int_equal(run(args), 0);
+	assert_string_equal(out, "patch module kp_live is already loaded\n");
+	/* load --all goes on past failures and names each. */
+	install(FAKE_KREL, "kp_new", NULL);
+	assert_int_equal(run("load --all"), 8);
+	assert_non_null(strstr(err, "kp_new is on the withdrawn list"));
+	assert_non_null(strstr(err, "kpatch: error: 1 of 2 patch modules for kernel " FAKE_KREL " failed to load: kp_new\n"));
+}
+
+static void test_install_uninstall(void **state)
+{
+	struct fake_ko_opts o = { .name = "kp_i", .livepatch = 1, .funcs = { "f" } };
+	struct fake_ko_opts other = { .name = "kp_o", .livepatch = 1, .vermagic = FAKE_KREL2, .funcs = { "f" } };
+	char args[4200];
+	struct stat st;
+
+	snprintf(args, sizeof(args), "install %s", fake_ko("src/kp_i.ko", &o));
+	assert_int_equal(run(args), 0);
+	assert_string_equal(out, "installing kp_i (" FAKE_KREL ")\n");
+	assert_int_equal(stat(fake_path("lib/" FAKE_KREL "/kp_i.ko"), &st), 0);
+	snprintf(args, sizeof(args), "install %s", fake_ko("src/kp_o.ko", &other));
+	assert_int_equal(run(args), 4);
+	snprintf(args, sizeof(args), "install -k " FAKE_KREL2 " %s", fake_path("src/kp_o.ko"));
+	assert_int_equal(run(args), 0);
+	assert_int_equal(stat(fake_path("lib/" FAKE_KREL2 "/kp_o.ko"), &st), 0);
+	assert_int_equal(run("uninstall kp_i.ko"), 0);
+	assert_string_equal(out, "uninstalling kp_i (" FAKE_KREL ")\n");
+	assert_int_equal(run("uninstall kp_i"), 3);
+	assert_non_null(strstr(err, "module kp_i is not installed for kernel " FAKE_KREL));
+}
+
+static void test_signal_and_force(void **state)
+{
+	char v[16];
+
+	fake_patch("kp_t", 1, 1, NULL);
+	assert_int_equal(run("signal"), 0);
+	assert_string_equal(out, "kp_t: this kernel signals stalled tasks itself (no signal attribute); nothing to do\n");
+	fake_write("sys/kernel/livepatch/kp_t/signal", "");
+	assert_int_equal(run("signal"), 0);
+	assert_string_equal(out, "kp_t: signalled the tasks that block its transition\n");
+	slurp("sys/kernel/livepatch/kp_t/signal", v, sizeof(v));
+	assert_string_equal(v, "1");
+	assert_int_equal(run("force --confirm-permanent kp_t"), 0);
+	slurp("sys/kernel/livepatch/kp_t/force", v, sizeof(v));
+	assert_string_equal(v, "1");
+	assert_non_null(strstr(err, "kpatch: warning: kp_t: transition forced"));
+	fake_patch("kp_done", 1, 0, NULL);
+	assert_int_equal(run("force --confirm-permanent kp_done"), 7);
+	assert_string_equal(err, "kpatch: error: patch kp_done is not in a transition (enabled); nothing to force\n");
+	fake_teardown();
+	fake_setup();
+	assert_int_equal(run("signal"), 0);
+	assert_string_equal(out, "no patch module is in a transition; nothing to signal\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_version_and_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_usage_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors_as_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_plain_and_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_info, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_rendering, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_install_uninstall, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_signal_and_force, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("kpatch_cli", tests, NULL, NULL);
+}

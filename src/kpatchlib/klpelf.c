@@ -161,7 +161,8 @@ static int collect(struct klpelf *k, size_t symtab_index)
 		}
 	}
 	for (size_t i = 0; i < k->nds; i++)
-		qsort(k->ds[i].r, k->ds[i].nr, sizeof(struct reloc), cmp_reloc);
+		if (k->ds[i].nr)
+			qsort(k->ds[i].r, k->ds[i].nr, sizeof(struct reloc), cmp_reloc);
 	return 0;
 }
 

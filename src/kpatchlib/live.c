@@ -208,7 +208,8 @@ int kp_live_read(struct kp_live *live, struct kp_err *err)
 		kp_live_free(live);
 		return -1;
 	}
-	qsort(live->p, live->n, sizeof(*live->p), cmp_patch);
+	if (live->n)
+		qsort(live->p, live->n, sizeof(*live->p), cmp_patch);
 	return 0;
 }
 

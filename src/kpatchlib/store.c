@@ -91,7 +91,8 @@ static int list_dir(const char *dir, int want_dirs, struct kp_names *out, struct
 		}
 	}
 	closedir(dh);
-	qsort(out->v, out->n, sizeof(*out->v), cmp_str);
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_str);
 	return 0;
 }
 

@@ -87,7 +87,7 @@ static struct kelf_sym *carry_symbol(struct dctx *c, struct dsym *d)
 		fail(c, "%s: symbol extends past its section %s", y->name, y->sec->name);
 		return NULL;
 	}
-	if (y->type == STT_FUNC && !d->child) {
+	if (y->type == STT_FUNC && !d->child && !d->helper) {
 		snprintf(name, sizeof(name), ".text.%s", orig_name(y));
 		bind = STB_GLOBAL;
 	} else if (y->sec->primary == y) {
@@ -303,6 +303,8 @@ int carry_functions(struct dctx *c)
 		if (d->sym->type == STT_FUNC && d->sym->sec && !d->child &&
 		    (d->status == DS_CHANGED || d->status == DS_NEW))
 			d->carry = true;
+		if (d->helper)
+			dlog(c, "include %s (changed notrace helper)", d->sym->name);
 	}
 	for (i = 0; i < c->patched->nsyms; i++) {
 		struct dsym *d = &c->psyms[i];
@@ -315,13 +317,13 @@ int carry_functions(struct dctx *c)
 	for (i = 0; i < c->patched->nsyms; i++) {
 		struct dsym *d = &c->psyms[i];
 
-		if (d->carry && !d->child && add_function(c, d))
+		if (d->carry && !d->child && !d->helper && add_function(c, d))
 			return -1;
 	}
 	for (i = 0; i < c->patched->nsyms; i++) {
 		struct dsym *d = &c->psyms[i];
 
-		if (d->carry && d->child && !carry_symbol(c, d))
+		if (d->carry && (d->child || d->helper) && !carry_symbol(c, d))
 			return -1;
 	}
 	return carry_pending(c);

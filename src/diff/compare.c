@@ -182,6 +182,81 @@ static int compare_other_sections(struct dctx *c)
 	return 0;
 }
 
+/* The function whose code holds offset OFF of text section S; parts map to parents. */
+static struct dsym *site_function(struct dctx *c, struct kelf_sec *s, uint64_t off)
+{
+	struct kelf_sym *y = kelf_symbol_at(s, off, c->patched);
+	struct dsym *d = y ? DSYM(y) : NULL;
+
+	if (d && d->child && d->parent)
+		d = d->parent;
+	return d;
+}
+
+/*
+ * A changed function without an ftrace entry cannot be redirected. If it is
+ * static and only called from code of this object, it is carried as a
+ * helper and its callers are patched instead: their new copies call the new
+ * helper. Returns how many callers became changed, or -1 on refusal.
+ */
+static int promote_callers(struct dctx *c, struct dsym *f)
+{
+	const char *why = "it cannot be redirected";
+	size_t i, j;
+	int n = 0, callers = 0;
+
+	if (f->sym->bind != STB_LOCAL) {
+		why = "it is global, so code elsewhere calls it directly";
+		goto refuse;
+	}
+	for (i = 0; i < c->patched->nsecs; i++) {
+		struct kelf_sec *s = c->patched->secs[i];
+		enum dclass cls = DSEC(s)->cls;
+		bool in_code = s->sh.sh_flags & SHF_EXECINSTR;
+
+		if (cls == DC_SPECIAL || cls == DC_IGNORE)
+			continue;
+		for (j = 0; j < s->nrelas; j++) {
+			const struct kelf_rela *r = &s->relas[j];
+			struct kelf_sym *t = r->sym;
+			struct dsym *caller;
+
+			if (t->type == STT_SECTION && t->sec == f->sym->sec)
+				t = kelf_rela_target_symbol(r, in_code, c->patched, NULL);
+			if (t != f->sym)
+				continue;
+			if (cls != DC_TEXT) {
+				why = "its address is taken in data, so it is called indirectly";
+				goto refuse;
+			}
+			caller = site_function(c, s, r->offset);
+			if (!caller) {
+				why = "it is called from code outside any function";
+				goto refuse;
+			}
+			if (caller == f)
+				continue;
+			callers++;
+			if (caller->status == DS_SAME) {
+				caller->status = DS_CHANGED;
+				n++;
+				dlog(c, "function %s: changed (calls changed notrace function %s)",
+				     caller->sym->name, f->sym->name);
+			}
+		}
+	}
+	if (!callers) {
+		why = "nothing in this object calls it";
+		goto refuse;
+	}
+	f->helper = true;
+	dlog(c, "function %s: notrace, carried as a helper of its callers", f->sym->name);
+	return n;
+refuse:
+	return refuse(c, "%s: changed function has no ftrace entry (notrace, no __fentry__ "
+		      "call) and %s; patch its callers instead", f->sym->name, why);
+}
+
 int compare_objects(struct dctx *c)
 {
 	size_t i;
@@ -209,16 +284,31 @@ int compare_objects(struct dctx *c)
 			     d->parent->sym->name, d->sym->name);
 		}
 	}
+	/* promoting callers can change more functions: repeat until stable */
+	for (;;) {
+		int promoted = 0;
+
+		for (i = 0; i < c->patched->nsyms; i++) {
+			struct dsym *d = &c->psyms[i];
+			int n;
+
+			if (d->sym->type != STT_FUNC || d->child || d->helper ||
+			    d->status != DS_CHANGED || has_ftrace_entry(c, d->sym))
+				continue;
+			n = promote_callers(c, d);
+			if (n < 0)
+				return -1;
+			promoted += n;
+		}
+		if (!promoted)
+			break;
+	}
 	for (i = 0; i < c->patched->nsyms; i++) {
 		struct dsym *d = &c->psyms[i];
 
-		if (d->sym->type != STT_FUNC || d->child || d->status != DS_CHANGED)
-			continue;
-		if (!has_ftrace_entry(c, d->sym))
-			return refuse(c, "%s: changed function has no ftrace entry (notrace, no "
-				      "__fentry__ call): it cannot be redirected; patch its callers "
-				      "instead", d->sym->name);
-		c->nchanged++;
+		if (d->sym->type == STT_FUNC && !d->child && !d->helper &&
+		    d->status == DS_CHANGED)
+			c->nchanged++;
 	}
 	return compare_other_sections(c);
 }

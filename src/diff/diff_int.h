@@ -35,6 +35,7 @@ struct dsym {
 	enum dstatus status;
 	bool carry;			/* goes into the output */
 	bool child;			/* .cold part: follows its parent */
+	bool helper;			/* changed notrace: carried, callers patched */
 	struct dsym *parent;
 	struct kelf_sym *out;		/* defined symbol in the output */
 	const char *key;		/* name without compiler numbering */

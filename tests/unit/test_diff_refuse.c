@@ -79,6 +79,39 @@ static void changed_notrace_function(void **state)
 	assert_refused(*state, NOTRACE_SRC("a"), NOTRACE_SRC("b"), "quiet_show", "ftrace entry");
 }
 
+#define NOTRACE_STATIC(s) \
+	"static notrace noinline int quiet(struct seq_file *m) { seq_puts(m, \"" s "\"); return 0; }\n" \
+	"int show_a(struct seq_file *m) { return quiet(m) + 1; }\n" \
+	"int show_b(struct seq_file *m) { return quiet(m) + 2; }\n" \
+	"int show_c(struct seq_file *m) { seq_puts(m, \"c\"); return 3; }\n"
+
+static void changed_static_notrace_patches_its_callers(void **state)
+{
+	struct fx *f = *state;
+	struct kelf_sym *y;
+
+	assert_int_equal(fx_diff(f, NOTRACE_STATIC("a"), NOTRACE_STATIC("b")), KDIFF_CHANGED);
+	assert_int_equal(f->res.nfunctions, 2);
+	assert_non_null(fx_function(f, "show_a"));
+	assert_non_null(fx_function(f, "show_b"));
+	assert_null(fx_function(f, "quiet"));
+	/* the helper is carried, local, and the callers call the carried copy */
+	y = fx_out_symbol(f, "quiet");
+	assert_non_null(y);
+	assert_non_null(y->sec);
+	assert_int_equal(y->bind, STB_LOCAL);
+	assert_int_equal(fx_out_relas_to(f, ".text.show_a", "quiet"), 1);
+	assert_null(fx_symbol(f, "quiet"));
+}
+
+static void changed_notrace_with_address_taken(void **state)
+{
+	assert_refused(*state,
+		NOTRACE_STATIC("a") "int (*const quiet_ptr)(struct seq_file *) = quiet;\n",
+		NOTRACE_STATIC("b") "int (*const quiet_ptr)(struct seq_file *) = quiet;\n",
+		"quiet", "called indirectly");
+}
+
 static void new_notrace_function_is_fine(void **state)
 {
 	struct fx *f = *state;
@@ -134,6 +167,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(changed_const_table, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_notrace_function, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(new_notrace_function_is_fine, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(changed_static_notrace_patches_its_callers, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(changed_notrace_with_address_taken, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_unknown_section, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(new_unknown_section, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(tool_prints_one_line_and_exits_4, fx_setup, fx_teardown),

@@ -109,18 +109,64 @@ static struct kelf_sym *carry_symbol(struct dctx *c, struct dsym *d)
 	return d->out;
 }
 
-/* A copy of a whole section: strings, anonymous constants, replacement code. */
-static struct kelf_sym *carry_section(struct dctx *c, struct kelf_sec *ps)
+/*
+ * A copy of a whole section: strings, anonymous constants, replacement
+ * code. With RELAS false the relocations are left to the caller, which
+ * queues only the ranges it uses.
+ */
+static struct kelf_sym *carry_section(struct dctx *c, struct kelf_sec *ps, bool relas)
 {
 	struct dsec *d = DSEC(ps);
 
 	if (!d->out) {
 		d->out = out_section(c, ps->name, ps, ps->data, ps->size);
-		if (!d->out || queue(c, ps, 0, ps->size, d->out))
+		if (!d->out || (relas && queue(c, ps, 0, ps->size, d->out)))
 			return NULL;
 		dlog(c, "include section %s (referenced by carried code)", ps->name);
 	}
 	return d->out->secsym;
+}
+
+/*
+ * Replacement code is laid out one block after the other, each starting
+ * where an .altinstructions entry points: a block ends where the next one
+ * starts. Only the blocks of kept entries get their relocations, so code
+ * that replaces instructions of functions not carried pulls nothing in.
+ */
+static int carry_replacement(struct dctx *c, struct kelf_sec *ts, int64_t start)
+{
+	struct dsec *d = DSEC(ts);
+	uint64_t end = ts->size, *v;
+	size_t i, j;
+
+	if (start < 0 || (uint64_t)start >= ts->size)
+		return refuse(c, "%s: reference outside the section (offset %lld)", ts->name,
+			      (long long)start);
+	for (i = 0; i < d->nranges; i++)
+		if (d->ranges[i] == (uint64_t)start)
+			return 0;
+	for (i = 0; i < c->patched->nsecs; i++) {
+		struct kelf_sec *s = c->patched->secs[i];
+
+		if (DSEC(s)->cls != DC_SPECIAL)
+			continue;
+		for (j = 0; j < s->nrelas; j++) {
+			const struct kelf_rela *r = &s->relas[j];
+			int64_t off;
+
+			if (r->sym->sec != ts)
+				continue;
+			off = r->addend + (r->sym->type == STT_SECTION ? 0 : (int64_t)r->sym->value);
+			if (off > start && (uint64_t)off < end)
+				end = off;
+		}
+	}
+	v = realloc(d->ranges, (d->nranges + 1) * sizeof(*v));
+	if (!v)
+		return fail(c, "out of memory");
+	d->ranges = v;
+	d->ranges[d->nranges++] = start;
+	return queue(c, ts, start, end - start, d->out);
 }
 
 static struct kelf_sym *external(struct dctx *c, const char *name,
@@ -156,6 +202,26 @@ static struct kelf_sym *external(struct dctx *c, const char *name,
 	return y;
 }
 
+/*
+ * __func__ strings: with -fdata-sections each is a named local object, but
+ * the kernel is built without it and has them as anonymous strings, so
+ * there is no symbol to resolve them to.
+ */
+static bool is_function_name(const struct kelf_sym *y)
+{
+	static const char *const prefixes[] = {
+		"__func__.", "__FUNCTION__.", "__PRETTY_FUNCTION__.",
+	};
+	size_t i;
+
+	if (y->type != STT_OBJECT || y->bind != STB_LOCAL || (y->sec->sh.sh_flags & SHF_WRITE))
+		return false;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(y->name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
 /* The function a relocation points into, or NULL. */
 struct kelf_sym *owner_function(const struct kelf_rela *r, const struct kelf *k)
 {
@@ -183,15 +249,20 @@ static int convert_place(struct dctx *c, const struct kelf_rela *r, bool in_code
 	struct kelf_sym *y;
 
 	*named = NULL;
+	if (cls == DC_ALTREPL && !in_code) {
+		*out = carry_section(c, ts, false);
+		*addend = r->addend + base;
+		return *out ? carry_replacement(c, ts, *addend) : -1;
+	}
 	if (cls == DC_STRINGS || cls == DC_ALTREPL) {
-		*out = carry_section(c, ts);
+		*out = carry_section(c, ts, true);
 		*addend = r->addend + base;
 		return *out ? 0 : -1;
 	}
 	y = kelf_rela_target_symbol(r, in_code, c->patched, NULL);
 	if (!y) {
 		if (cls == DC_DATA && !(ts->sh.sh_flags & SHF_WRITE)) {
-			*out = carry_section(c, ts);
+			*out = carry_section(c, ts, true);
 			*addend = r->addend + base;
 			return *out ? 0 : -1;
 		}
@@ -231,8 +302,15 @@ int convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
 		*out = carry_symbol(c, d);
 		return *out ? 0 : -1;
 	}
-	if (d->twin) {
+	if (d->twin && !is_function_name(t)) {
 		*out = external(c, d->twin->sym->name, d->twin->sym);
+		return *out ? 0 : -1;
+	}
+	if (d->twin) {
+		/* the kernel has no symbol for it: a copy is as good */
+		d->carry = true;
+		dlog(c, "include copy of %s (constant function name)", t->name);
+		*out = carry_symbol(c, d);
 		return *out ? 0 : -1;
 	}
 	if (t->type == STT_FUNC)

@@ -123,6 +123,9 @@ enum kdiff_status kdiff_run(const char *orig_path, const char *patched_path,
 		free_keys(c.osyms, c.orig->nsyms);
 	if (c.patched)
 		free_keys(c.psyms, c.patched->nsyms);
+	if (c.patched && c.psecs)
+		for (size_t i = 0; i < c.patched->nsecs; i++)
+			free(c.psecs[i].ranges);
 	free(c.osecs);
 	free(c.psecs);
 	free(c.osyms);

@@ -9,6 +9,7 @@
 #define KPATCH_DIFF_DIFF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "elf/kelf.h"
@@ -50,6 +51,12 @@ struct kdiff_symbol {
 	char *name;
 	unsigned char bind;	/* STB_* in the original object */
 	unsigned char type;	/* STT_* */
+	/*
+	 * Referenced from __jump_table or .static_call_sites, which the module
+	 * loader reads before livepatch relocations exist: it must resolve
+	 * to an exported symbol.
+	 */
+	bool needs_export;
 };
 
 struct kdiff_result {

@@ -27,6 +27,8 @@ struct dsec {
 	enum dclass cls;
 	size_t entsize;			/* DC_SPECIAL */
 	struct kelf_sec *out;		/* whole-section copy in the output */
+	uint64_t *ranges;		/* DC_ALTREPL: starts of the ranges carried */
+	size_t nranges;
 };
 
 struct dsym {

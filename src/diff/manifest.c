@@ -53,6 +53,8 @@ int kdiff_manifest_write(const struct kdiff_result *res, const char *object,
 		json_object_object_add(s, "name", json_object_new_string(res->symbols[i].name));
 		json_object_object_add(s, "bind", json_object_new_string(bind_name(res->symbols[i].bind)));
 		json_object_object_add(s, "type", json_object_new_string(type_name(res->symbols[i].type)));
+		if (res->symbols[i].needs_export)
+			json_object_object_add(s, "needs_export", json_object_new_boolean(1));
 		json_object_array_add(syms, s);
 	}
 	if (json_object_to_file_ext(path, root, JSON_C_TO_STRING_PRETTY |

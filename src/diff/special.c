@@ -54,6 +54,33 @@ bool has_ftrace_entry(struct dctx *c, const struct kelf_sym *fn)
 	return false;
 }
 
+/*
+ * Jump labels and static calls are set up by the module loader before
+ * livepatch relocations are applied, so what they reference outside the
+ * patch must be exported: a key static in this file never is.
+ */
+static int check_early_reference(struct dctx *c, const struct kelf_sec *s,
+				 const struct kelf_sym *owner, const struct kelf_sym *sym)
+{
+	size_t i;
+
+	if (sym->sec || (strcmp(s->name, "__jump_table") && strcmp(s->name, ".static_call_sites")))
+		return 0;
+	for (i = 0; i < c->res->nsymbols; i++) {
+		struct kdiff_symbol *k = &c->res->symbols[i];
+
+		if (strcmp(k->name, sym->name))
+			continue;
+		if (k->bind == STB_LOCAL)
+			return refuse(c, "%s: its %s entry uses %s, which is static in this file: "
+				      "the module loader needs it before livepatch relocations "
+				      "exist; use static_key_enabled() or a plain call instead",
+				      owner ? owner->name : "?", s->name, sym->name);
+		k->needs_export = true;
+	}
+	return 0;
+}
+
 static int filter_section(struct dctx *c, struct kelf_sec *s, bool *keep,
 			  const bool *follow, size_t nfollow)
 {
@@ -82,17 +109,21 @@ static int filter_section(struct dctx *c, struct kelf_sec *s, bool *keep,
 	if (!out || !kelf_add_symbol(c->out, s->name, STB_LOCAL, STT_SECTION, out, 0, 0))
 		return fail(c, "out of memory");
 	for (i = 0, kept = 0; i < n; i++) {
+		const struct kelf_rela *r = kelf_first_rela(s, i * e);
+		const struct kelf_sym *owner;
+
 		if (!keep[i])
 			continue;
+		owner = follow ? NULL : entry_owner(c, s, i, e);
 		if (s->data)
 			memcpy(out->data + kept * e, s->data + i * e, e);
-		const struct kelf_rela *r = kelf_first_rela(s, i * e);
 
 		for (; r < s->relas + s->nrelas && r->offset < (i + 1) * e; r++) {
 			struct kelf_sym *sym;
 			int64_t addend;
 
-			if (convert_rela(c, r, false, &sym, &addend))
+			if (convert_rela(c, r, false, &sym, &addend) ||
+			    check_early_reference(c, s, owner, sym))
 				return -1;
 			if (kelf_add_rela(out, kept * e + (r->offset - i * e), r->type, sym, addend))
 				return fail(c, "out of memory");

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Special sections, written with inline asm the way the kernel's macros
+ * write them: only entries of carried functions are kept, with relocations
+ * pointing at the carried copies; alternatives carry only their own
+ * replacement code; jump-label keys must be exportable; __func__ strings
+ * are copied.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "diff_fixture.h"
+
+/* An alternative whose replacement calls TARGET, as ALTERNATIVE() lays it out. */
+#define ALT_MACRO \
+	"#define ALT_CALL(target) asm volatile(\"661: .skip 5, 0x90\\n662:\\n" \
+	".pushsection .altinstructions,\\\"a\\\"\\n.long 661b - .\\n.long 663f - .\\n" \
+	".word 42\\n.byte 662b-661b\\n.byte 664f-663f\\n.popsection\\n" \
+	".pushsection .altinstr_replacement,\\\"ax\\\"\\n663: call \" target \"\\n664:\\n" \
+	".popsection\")\n" \
+	"extern void helper_a(void); extern void helper_b(void);\n"
+#define ALT_SRC(v) ALT_MACRO \
+	"int fn_a(int x) { ALT_CALL(\"helper_a\"); return x + " v "; }\n" \
+	"int fn_b(int x) { ALT_CALL(\"helper_b\"); return x * 3; }\n"
+
+static void alternatives_carry_only_their_replacement(void **state)
+{
+	struct fx *f = *state;
+	struct kelf_sec *alt, *repl;
+
+	assert_int_equal(fx_diff(f, ALT_SRC("1"), ALT_SRC("2")), KDIFF_CHANGED);
+	assert_non_null(fx_function(f, "fn_a"));
+	alt = kelf_find_section(f->outobj, ".altinstructions");
+	repl = kelf_find_section(f->outobj, ".altinstr_replacement");
+	assert_non_null(alt);
+	assert_non_null(repl);
+	assert_int_equal(alt->size, 12);
+	assert_int_equal(alt->nrelas, 2);
+	assert_string_equal(alt->relas[0].sym->name, "fn_a");
+	/* fn_a's replacement calls helper_a; fn_b's block brings nothing along */
+	assert_int_equal(repl->nrelas, 1);
+	assert_string_equal(repl->relas[0].sym->name, "helper_a");
+	assert_non_null(fx_symbol(f, "helper_a"));
+	assert_null(fx_symbol(f, "helper_b"));
+	assert_true(repl->sh.sh_flags & SHF_EXECINSTR);
+}
+
+/* A jump label: code, target and key, as arch_static_branch() writes them. */
+#define JUMP_MACRO(key) \
+	"#define JUMP(k) ({ asm goto(\"1: .byte 0x0f,0x1f,0x44,0x00,0x00\\n" \
+	".pushsection __jump_table, \\\"aw\\\"\\n.balign 8\\n.long 1b - .\\n" \
+	".long %l[l_yes] - .\\n.quad %c0 - .\\n.popsection\" : : \"i\"(k) : : l_yes); 0; l_yes: 1; })\n" \
+	key "\n"
+#define JUMP_SRC(key, v) JUMP_MACRO(key) \
+	"int fn_j(int x) { if (JUMP(&kkey)) return x + " v "; return x; }\n" \
+	"int fn_k(int x) { if (JUMP(&kkey)) return x - 1; return x; }\n"
+
+static void jump_table_key_must_be_exportable(void **state)
+{
+	struct fx *f = *state;
+	struct kelf_sec *jt;
+
+	assert_int_equal(fx_diff(f, JUMP_SRC("extern int kkey;", "1"),
+				 JUMP_SRC("extern int kkey;", "2")), KDIFF_CHANGED);
+	jt = kelf_find_section(f->outobj, "__jump_table");
+	assert_non_null(jt);
+	assert_int_equal(jt->size, 16);
+	assert_int_equal(jt->nrelas, 3);
+	assert_string_equal(jt->relas[0].sym->name, "fn_j");
+	assert_string_equal(jt->relas[1].sym->name, "fn_j");
+	assert_string_equal(jt->relas[2].sym->name, "kkey");
+	assert_non_null(fx_symbol(f, "kkey"));
+	assert_true(fx_symbol(f, "kkey")->needs_export);
+	assert_false(fx_symbol(f, "__fentry__")->needs_export);
+	/* the manifest says so */
+	assert_int_equal(kdiff_manifest_write(&f->res, "vmlinux", f->manifest, f->res.msg,
+					      sizeof(f->res.msg)), 0);
+	assert_int_equal(fx_sh("grep -q '\"needs_export\":true' %s", f->manifest), 0);
+}
+
+static void jump_table_with_static_key_is_refused(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(fx_diff(f, JUMP_SRC("static int kkey;", "1"),
+				 JUMP_SRC("static int kkey;", "2")), KDIFF_REFUSED);
+	assert_non_null(strstr(f->res.msg, "fn_j: its __jump_table entry uses kkey"));
+}
+
+/* objtool-style ORC: .orc_unwind_ip points at code, .orc_unwind runs parallel */
+#define ORC_SRC(v) \
+	"#define ORC(b) asm volatile(\"1:\\n.pushsection .orc_unwind_ip,\\\"a\\\"\\n.long 1b - .\\n" \
+	".popsection\\n.pushsection .orc_unwind,\\\"a\\\"\\n.byte \" b \"\\n.popsection\")\n" \
+	"int fn_o(int x) { ORC(\"1,1,1,1,1,1\"); return x + " v "; }\n" \
+	"int fn_p(int x) { ORC(\"2,2,2,2,2,2\"); return x * 5; }\n" \
+	"int fn_q(int x) { ORC(\"3,3,3,3,3,3\"); return x * 7; }\n"
+
+static void orc_entries_follow_their_ip(void **state)
+{
+	struct fx *f = *state;
+	struct kelf_sec *ip, *orc;
+	static const unsigned char want[6] = { 1, 1, 1, 1, 1, 1 };
+
+	assert_int_equal(fx_diff(f, ORC_SRC("1"), ORC_SRC("2")), KDIFF_CHANGED);
+	ip = kelf_find_section(f->outobj, ".orc_unwind_ip");
+	orc = kelf_find_section(f->outobj, ".orc_unwind");
+	assert_non_null(ip);
+	assert_non_null(orc);
+	assert_int_equal(ip->size, 4);
+	assert_int_equal(orc->size, 6);
+	assert_string_equal(ip->relas[0].sym->name, "fn_o");
+	assert_memory_equal(orc->data, want, 6);
+}
+
+#define FUNC_SRC(v) \
+	"void report(const char *fn, int v);\n" \
+	"int named(int x) { report(__func__, x + " v "); return x; }\n"
+
+static void func_strings_are_copied(void **state)
+{
+	struct fx *f = *state;
+	size_t i;
+	bool found = false;
+
+	assert_int_equal(fx_diff(f, FUNC_SRC("1"), FUNC_SRC("2")), KDIFF_CHANGED);
+	for (i = 0; i < f->res.nsymbols; i++)
+		assert_null(strstr(f->res.symbols[i].name, "__func__"));
+	for (i = 0; i < f->outobj->nsyms; i++) {
+		struct kelf_sym *y = f->outobj->syms[i];
+
+		if (!strncmp(y->name, "__func__.", 9)) {
+			assert_non_null(y->sec);
+			assert_string_equal((char *)y->sec->data, "named");
+			found = true;
+		}
+	}
+	assert_true(found);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(alternatives_carry_only_their_replacement, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(jump_table_key_must_be_exportable, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(jump_table_with_static_key_is_refused, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(orc_entries_follow_their_ip, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(func_strings_are_copied, fx_setup, fx_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

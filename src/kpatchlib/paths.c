@@ -62,8 +62,9 @@ int kp_write_str(const char *path, const char *s)
 	ssize_t n;
 	int fd, ret = 0;
 
-	/* No O_CREAT: sysfs attributes exist or the kernel lacks the feature. */
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* No O_CREAT: sysfs attributes exist or the kernel lacks the feature.
+	 * O_TRUNC as a shell redirection does: sysfs ignores it. */
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, s, len);

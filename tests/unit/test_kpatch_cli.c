@@ -297,6 +297,26 @@ static void test_signal_and_force(void **state)
 	assert_string_equal(out, "no patch module is in a transition; nothing to signal\n");
 }
 
+static void test_unload_stall_reported(void **state)
+{
+	char v[16];
+
+	/* A transition that never ends (the fake kernel never clears it). */
+	fake_patch("kp_s", 1, 0, cmdline_fn);
+	fake_write("sys/kernel/livepatch/kp_s/transition", "1\n");
+	fake_task(42, "worker", 1, "[<0>] schedule+0x1/0x2\n[<0>] kp_fn+0x5/0x9 [kp_s]\n");
+	fake_task(43, "idle", 0, "");
+	assert_int_equal(run("unload -t 0.2 kp_s"), 6);
+	assert_string_equal(out, "disabling patch module: kp_s\n");
+	assert_non_null(strstr(err, "kpatch: kp_s: blocked by pid 42 (worker): schedule+0x1/0x2 < kp_fn+0x5/0x9 [kp_s]\n"));
+	assert_non_null(strstr(err, "kpatch: error: kp_s: transition to disabled did not finish within 0 s, blocked by pid 42 (worker); "
+				    "reversing it did not finish either; kp_s stays loaded and enabled\n"));
+	assert_null(strstr(err, "idle"));
+	/* It was reversed: "1" written back (the fake file held "1" and a newline). */
+	slurp("sys/kernel/livepatch/kp_s/enabled", v, sizeof(v));
+	assert_string_equal(v, "1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +330,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_load_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_install_uninstall, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signal_and_force, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unload_stall_reported, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("kpatch_cli", tests, NULL, NULL);

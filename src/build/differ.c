@@ -90,6 +90,12 @@ int kb_diff(struct kb *kb)
 			continue;
 		if (rc) {
 			char *tail = kb->verbose ? strdup("see above") : kb_log_tail(log, 1);
+			char *prefix = kb_path("kpatch-diff: %s: ", o->objname);
+
+			/* Its line names the object; ours names the source file instead. */
+			if (!strncmp(tail, prefix, strlen(prefix)))
+				memmove(tail, tail + strlen(prefix), strlen(tail + strlen(prefix)) + 1);
+			free(prefix);
 
 			if (rc < 0)
 				return kb_fail(&kb->err, KB_EENV, "cannot run %s; set KPATCH_DIFF to the differ",

@@ -65,6 +65,7 @@ struct kb {
 	const char *krel;
 	const char *sourcedir;
 	const char *config;
+	bool config_given;	/* -c: must match the cached tree's */
 	const char *symbols;
 	const char *name;
 	const char *output;

@@ -103,7 +103,7 @@ static int parse_args(struct kb *kb, int argc, char **argv)
 		switch (c) {
 		case 'k': kb->krel = optarg; break;
 		case 's': kb->sourcedir = optarg; break;
-		case 'c': kb->config = optarg; break;
+		case 'c': kb->config = optarg; kb->config_given = true; break;
 		case OPT_SYMBOLS: kb->symbols = optarg; break;
 		case 'n': kb->name = optarg; break;
 		case 'o': kb->output = optarg; break;
@@ -237,7 +237,11 @@ int main(int argc, char **argv)
 		ret = pipeline(&kb);
 	kb_workspace_close(&kb);
 	if (kb.work) {
-		if (kb.keep_tmp || ret)
+		/* Logs named in these errors live in the work directory. */
+		bool logs = ret && (kb.err.code == KB_EENV || kb.err.code == KB_ECOMPILE ||
+				    kb.err.code == KB_EMODULE);
+
+		if (kb.keep_tmp || logs)
 			fprintf(stderr, "kpatch-build: work directory kept: %s\n", kb.work);
 		else
 			kb_rmtree(kb.work);
@@ -254,9 +258,8 @@ int main(int argc, char **argv)
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
 			 changed++ ? ", " : "", kb.funcs[i].name);
 	}
-	printf("kpatch-build: %s: %zu function%s patched (%s)%s%.0zu%s, %zu livepatch relocation symbol%s, for %s in %.1f s\n",
-	       kb.module_path, changed, changed == 1 ? "" : "s", names,
-	       added ? ", " : "", added, added ? " new" : "", kb.nrefs, kb.nrefs == 1 ? "" : "s",
-	       kb.krel, now() - t0);
+	printf("kpatch-build: built %s for %s in %.1f s: %zu function%s patched (%s), %zu new, %zu livepatch symbol%s\n",
+	       kb.module_path, kb.krel, now() - t0, changed, changed == 1 ? "" : "s", names,
+	       added, kb.nrefs, kb.nrefs == 1 ? "" : "s");
 	return 0;
 }

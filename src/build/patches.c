@@ -62,35 +62,56 @@ static char *target_path(const char *line)
 	return strndup(slash + 1, n);
 }
 
+/* One patch file: every "+++" line names a file it changes. */
+static int read_patch(struct kb *kb, const char *abs, char *text)
+{
+	char *line, *save, *prev = NULL;
+	int files = 0;
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *path;
+		int ret;
+
+		if (!strncmp(line, "--- ", 4))
+			prev = line;
+		if (strncmp(line, "+++ ", 4))
+			continue;
+		path = target_path(line);
+		if (!path || (prev && !strncmp(prev + 4, "/dev/null", 9))) {
+			ret = kb_fail(&kb->err, KB_EREFUSED,
+				      "%s: %s: adding or deleting files is not supported; put new code into an existing .c file",
+				      abs, path ? path : line + 4);
+			free(path);
+			return ret;
+		}
+		ret = add_file(kb, abs, path);
+		free(path);
+		if (ret)
+			return ret;
+		files++;
+	}
+	if (!files)
+		return kb_fail(&kb->err, KB_EUSAGE, "%s: not a unified diff (no '+++' file lines)", abs);
+	return 0;
+}
+
 int kb_read_patches(struct kb *kb)
 {
 	for (int i = 0; i < kb->npatches; i++) {
-		char *abs = realpath(kb->patches[i], NULL), *text, *line, *save, *prev = NULL;
-		size_t len;
-		int files = 0;
+		char *abs = realpath(kb->patches[i], NULL), *text;
+		int ret;
 
-		if (!abs || !(text = kb_read_file(abs, &len)))
-			return kb_fail(&kb->err, KB_EUSAGE, "%s: %s", kb->patches[i], strerror(errno));
-		kb->patches[i] = abs;
-		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			if (!strncmp(line, "--- ", 4))
-				prev = line;
-			if (strncmp(line, "+++ ", 4))
-				continue;
-			char *path = target_path(line);
-
-			if (!path || (prev && !strncmp(prev + 4, "/dev/null", 9)))
-				return kb_fail(&kb->err, KB_EREFUSED,
-					       "%s: %s: adding or deleting files is not supported; put new code into an existing .c file",
-					       abs, path ? path : line + 4);
-			if (add_file(kb, abs, path))
-				return -1;
-			free(path);
-			files++;
+		if (!abs || !(text = kb_read_file(abs, NULL))) {
+			ret = kb_fail(&kb->err, KB_EUSAGE, "%s: %s", kb->patches[i], strerror(errno));
+			free(abs);
+			return ret;
 		}
+		/* From here on the patch is named by its absolute path (patch -d). */
+		kb->patches[i] = abs;
+		ret = read_patch(kb, abs, text);
 		free(text);
-		if (!files)
-			return kb_fail(&kb->err, KB_EUSAGE, "%s: not a unified diff (no '+++' file lines)", abs);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -141,6 +162,7 @@ int kb_apply_patches(struct kb *kb)
 			kb_fail(&kb->err, KB_EAPPLY, "%s does not apply to the %s source: %s",
 				p, kb->krel, why);
 			free(why);
+			free(log);
 			return -1;
 		}
 	}
@@ -155,9 +177,12 @@ int kb_revert_patches(struct kb *kb)
 
 	for (int i = kb->npatches - 1; i >= 0; i--) {
 		unlink(log);
-		if (run_patch(kb, kb->patches[i], true, false, log))
-			return kb_fail(&kb->err, KB_EAPPLY, "%s: cannot be reverted cleanly; see %s",
-				       kb->patches[i], log);
+		if (run_patch(kb, kb->patches[i], true, false, log)) {
+			kb_fail(&kb->err, KB_EAPPLY, "%s: cannot be reverted cleanly; see %s",
+				kb->patches[i], log);
+			free(log);
+			return -1;
+		}
 	}
 	free(log);
 	return 0;

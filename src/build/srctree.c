@@ -8,6 +8,7 @@
  *   System.map          the real symbol table (Debian's image package ships
  *                       a placeholder; the -dbg package has the real one)
  *   entry-sizes.json    the special-section entry sizes, measured by a probe
+ *   config              the config it was prepared with
  *
  * It is prepared where it stays, because kbuild and the kernel's tools
  * (objtool, resolve_btfids) record absolute paths: a tree moved after
@@ -159,6 +160,17 @@ static int probe_entry_sizes(struct kb *kb, const char *tree, const char *out, c
 		kb_fail(&kb->err, KB_EENV, "cannot write %s", out) : 0;
 }
 
+static bool same_content(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *x = kb_read_file(a, &la), *y = kb_read_file(b, &lb);
+	bool same = x && y && la == lb && !memcmp(x, y, la);
+
+	free(x);
+	free(y);
+	return same;
+}
+
 static int prepare_tree(struct kb *kb, const char *tree, const char *log)
 {
 	char *dotconfig = kb_path("%s/.config", tree);
@@ -210,6 +222,12 @@ int kb_prepare_tree(struct kb *kb)
 	if (lock < 0 || flock(lock, LOCK_EX))
 		return kb_fail(&kb->err, KB_EENV, "cannot lock %s: %s", lockpath, strerror(errno));
 	if (kb_exists(complete)) {
+		if (kb->config_given && !same_content(kb->config, kb_path("%s/config", kb->srcroot))) {
+			kb_fail(&kb->err, KB_EUSAGE,
+				"--config %s differs from the config the cached tree was prepared with (%s/config); remove %s to prepare it again, or use --sourcedir",
+				kb->config, kb->srcroot, kb->srcroot);
+			goto out;
+		}
 		kb_progress(kb, "using the prepared tree in %s", kb->srcroot);
 		ret = 0;
 		goto out;
@@ -237,6 +255,10 @@ int kb_prepare_tree(struct kb *kb)
 			if (fetch_system_map(kb, tmp, log))
 				goto out;
 		}
+	}
+	if (kb_copy_file(kb->config, kb_path("%s/config", tmp))) {
+		kb_fail(&kb->err, KB_EENV, "cannot copy %s into %s", kb->config, tmp);
+		goto out;
 	}
 	if (fetch_source(kb, tmp, log) ||
 	    prepare_tree(kb, kb_path("%s/tree", tmp), log) ||

@@ -13,21 +13,42 @@
 #include "kpatch/output.h"
 #include "kpatchlib/live.h"
 #include "kpatchlib/modfile.h"
+#include "kpatchlib/origin.h"
 #include "kpatchlib/store.h"
 
-/* The CVE field of an installed module, or NULL (caller frees). */
-static char *installed_cves(const char *krel, const char *name)
+/* The CVE field of the module file at path, if it is module name; NULL otherwise (caller frees). */
+static char *file_cves(const char *path, const char *name)
 {
-	char path[4096];
 	struct kp_modfile mf;
 	char *cves = NULL;
 
-	if (kp_store_path(krel, name, path, sizeof(path)) || kp_modfile_open(path, 0, &mf, NULL))
+	if (kp_modfile_open(path, 0, &mf, NULL))
 		return NULL;
-	if (mf.cves && *mf.cves)
+	if (mf.cves && *mf.cves && !strcmp(mf.name, name))
 		cves = strdup(mf.cves);
 	kp_modfile_close(&mf);
 	return cves;
+}
+
+static char *installed_cves(const char *krel, const char *name)
+{
+	char path[4096];
+
+	if (kp_store_path(krel, name, path, sizeof(path)))
+		return NULL;
+	return file_cves(path, name);
+}
+
+/* A loaded module's CVEs: from its installed file, else from the file it was loaded from. */
+static char *loaded_cves(const char *krel, const char *name, int installed)
+{
+	char path[4096];
+
+	if (installed)
+		return installed_cves(krel, name);
+	if (kp_origin_path(name, path, sizeof(path)))
+		return NULL;
+	return file_cves(path, name);
 }
 
 static void plain_cves(const char *cves)
@@ -61,7 +82,7 @@ static json_object *render_loaded(const struct kp_live *live, const char *krel,
 		printf("Loaded patch modules:\n");
 	for (size_t i = 0; i < live->n; i++) {
 		const struct kp_live_patch *p = &live->p[i];
-		char *cves = kp_names_has(inst, p->name) ? installed_cves(krel, p->name) : NULL;
+		char *cves = loaded_cves(krel, p->name, kp_names_has(inst, p->name));
 
 		if (json_output) {
 			json_object *o = json_object_new_object();

@@ -14,6 +14,7 @@
 #include "kpatchlib/check.h"
 #include "kpatchlib/kernel.h"
 #include "kpatchlib/live.h"
+#include "kpatchlib/origin.h"
 #include "kpatchlib/paths.h"
 #include "kpatchlib/store.h"
 #include "kpatchlib/withdrawn.h"
@@ -37,8 +38,10 @@ static void remove_superseded(const char *replacer)
 			continue;
 		if (kp_remove(live.p[i].name, &err))
 			p_warn("%s superseded %s, but removing it failed: %s", replacer, live.p[i].name, err.msg);
-		else
+		else {
+			kp_origin_clear(live.p[i].name);
 			p_info("removed patch module %s (superseded by %s)", live.p[i].name, replacer);
+		}
 	}
 	kp_live_free(&live);
 }
@@ -119,6 +122,7 @@ static int load_one(const char *arg, const struct load_opts *o)
 		kp_modfile_close(&mf);
 		return ret;
 	}
+	kp_origin_record(mf.name, path);
 	p_info("patch module %s enabled: transition complete in %llu ms", mf.name, kp_now_ms() - t0);
 	if (mf.replace)
 		remove_superseded(mf.name);

@@ -10,6 +10,7 @@
 #include "kpatch/settle.h"
 #include "kpatchlib/kernel.h"
 #include "kpatchlib/live.h"
+#include "kpatchlib/origin.h"
 
 static int unload_one(const char *arg, long timeout_ms)
 {
@@ -44,6 +45,7 @@ static int unload_one(const char *arg, long timeout_ms)
 	p_info("unloading patch module: %s", name);
 	if (kp_remove(name, &err))
 		return p_kerr(&err);
+	kp_origin_clear(name);
 	return 0;
 }
 

@@ -161,6 +161,27 @@ static void test_list_plain_and_json(void **state)
 			    "{\"name\":\"kp_b\",\"kernel\":\"" FAKE_KREL "\",\"cves\":[]}]}\n");
 }
 
+static void test_list_cves_of_module_loaded_from_a_path(void **state)
+{
+	struct fake_ko_opts o = { .name = "kp_p", .livepatch = 1, .cves = "CVE-2099-7", .funcs = { "f" } };
+	char rec[4200];
+
+	snprintf(rec, sizeof(rec), "%s\n", fake_ko("elsewhere/kp_p.ko", &o));
+	fake_patch("kp_p", 1, 0, NULL);
+	assert_int_equal(run("list"), 0);
+	assert_string_equal(out, "Loaded patch modules:\nkp_p [enabled]\nInstalled patch modules:\n");
+	/* kpatch load records where it loaded the module from. */
+	fake_write("run/loaded/kp_p", rec);
+	assert_int_equal(run("list"), 0);
+	assert_string_equal(out, "Loaded patch modules:\nkp_p [enabled] CVE-2099-7\nInstalled patch modules:\n");
+	/* A record pointing at another module is not believed. */
+	o.name = "kp_q";
+	snprintf(rec, sizeof(rec), "%s\n", fake_ko("elsewhere/kp_q.ko", &o));
+	fake_write("run/loaded/kp_p", rec);
+	assert_int_equal(run("list"), 0);
+	assert_string_equal(out, "Loaded patch modules:\nkp_p [enabled]\nInstalled patch modules:\n");
+}
+
 static void test_list_empty(void **state)
 {
 	assert_int_equal(run("list"), 0);
@@ -325,6 +346,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_errors_as_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_plain_and_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_cves_of_module_loaded_from_a_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_info, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_rendering, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_refusals, setup, teardown),

@@ -21,8 +21,8 @@ expect_eq "$(cat /proc/cmdline)" "kpatch-test: replace patch" "replace patch liv
 module_gone kpt_lp_cmdline || fail "superseded module still loaded"
 lp_gone kpt_lp_cmdline || fail "superseded patch still in sysfs"
 expect_eq "$(kpatch list)" "Loaded patch modules:
-kpt_lp_replace [enabled]
-Installed patch modules:" "list shows the replace patch alone"
+kpt_lp_replace [enabled] CVE-2099-0001,CVE-2099-0002
+Installed patch modules:" "list shows the replace patch alone, with its CVEs"
 expect_rc 0 "unload replace" -- kpatch unload kpt_lp_replace
 module_gone kpt_lp_replace || fail "replace module still loaded"
 ok "all gone"

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# kpatch-build on the host: options, recorded module info, and every
+# refusal or error path with its exit code and one-line message. No VM: the
+# modules these builds make are loaded by kpatch-build-patches.sh.
+. "$(dirname "$0")/../lib.sh"
+bin=${KPT_BIN_DIR:-$VM_TOP/build/bin}
+kb=$bin/kpatch-build
+k=$KPATCH_TEST_KERNEL
+p=$VM_TOP/tests/patches
+t=$VM_OUT/cli
+mkdir -p "$t"
+smap=$KPATCH_CACHE/src/$k/System.map
+
+fail() { echo "FAIL: $*"; exit 1; }
+# expect RC TEXT -- ARGS...: kpatch-build exits RC and its last line has TEXT
+expect() {
+	local want=$1 text=$2 out rc
+	shift 3
+	out=$("$kb" "$@" 2>&1)
+	rc=$?
+	[ "$rc" = "$want" ] || fail "kpatch-build $*: exit $rc, expected $want; output: $out"
+	grep -qF -- "$text" <<<"$(tail -n 1 <<<"$out")" ||
+		fail "kpatch-build $*: '$text' not in the last line: $(tail -n 1 <<<"$out")"
+	echo "ok: exit $rc: $(tail -n 1 <<<"$out")"
+}
+
+"$kb" --help | grep -q "^Usage: kpatch-build \[options\] PATCH" || fail "--help"
+"$kb" --version | grep -qE "^kpatch-build [0-9]+\.[0-9]+" || fail "--version"
+echo "ok: --help, --version"
+expect 1 "no patch given" -- -k "$k"
+expect 1 "--jobs 0" -- -k "$k" -j 0 "$p/cmdline-string.patch"
+expect 1 "not a kernel release" -- -k 'x;reboot' "$p/cmdline-string.patch"
+expect 1 "No such file" -- -k "$k" "$t/missing.patch"
+
+# A built module records what the options say.
+expect 0 "1 function patched (cmdline_proc_show)" -- -k "$k" -n kpt_cli -o "$t" \
+	--cve CVE-2099-1111 --cve CVE-2099-2222 --description 'cmdline "test" fix' \
+	"$p/cmdline-string.patch"
+[ "$(modinfo -F kpatch_cve "$t/kpt_cli.ko")" = "CVE-2099-1111,CVE-2099-2222" ] || fail "kpatch_cve modinfo"
+[ "$(modinfo -F kpatch_description "$t/kpt_cli.ko")" = 'cmdline "test" fix' ] || fail "description modinfo"
+[ "$(modinfo -F livepatch "$t/kpt_cli.ko")" = Y ] || fail "livepatch modinfo"
+[ "$(modinfo -F vermagic "$t/kpt_cli.ko" | cut -d' ' -f1)" = "$k" ] || fail "vermagic"
+readelf -sW "$t/kpt_cli.ko" | grep -q 'OS \[0xff20\] \.klp\.sym\.vmlinux\.saved_command_line,0$' ||
+	fail "no SHN_LIVEPATCH symbol for saved_command_line"
+readelf -SW "$t/kpt_cli.ko" | grep -q '\.klp\.rela\.vmlinux\.text\.cmdline_proc_show' ||
+	fail "no .klp.rela section"
+echo "ok: module info, livepatch symbol and relocation section"
+expect 0 "kpt_cli2.ko" -- -k "$k" -o "$t/kpt_cli2.ko" --no-replace "$p/cmdline-string.patch"
+grep -q "KPATCH_REPLACE 0" <("$kb" -k "$k" --keep-tmp -o "$t" -n kpt_cli3 --no-replace \
+	"$p/cmdline-string.patch" 2>&1 | sed -n 's/.*work directory kept: //p' | xargs -I{} cat {}/module/kpatch-gen.h) ||
+	fail "--no-replace not in the generated header"
+echo "ok: --no-replace"
+
+# The patch does not apply: the failing hunk is named.
+sed 's/seq_putc(m, /seq_putc(mm, /' "$p/cmdline-string.patch" >"$t/stale.patch"
+expect 5 "fs/proc/cmdline.c: Hunk #1 FAILED" -- -k "$k" -o "$t" "$t/stale.patch"
+# Only a comment changes.
+cat >"$t/comment.patch" <<'P'
+--- a/fs/proc/cmdline.c
++++ b/fs/proc/cmdline.c
+@@ -7,6 +7,7 @@
+ static int cmdline_proc_show(struct seq_file *m, void *v)
+ {
+ 	seq_puts(m, saved_command_line);
++	/* a comment changes no code */
+ 	seq_putc(m, '\n');
+ 	return 0;
+ }
+P
+expect 3 "no functional change in fs/proc/cmdline.c" -- -k "$k" -o "$t" "$t/comment.patch"
+cat >"$t/header.patch" <<'P'
+--- a/include/linux/seq_file.h
++++ b/include/linux/seq_file.h
+@@ -1,1 +1,1 @@
+-/* SPDX-License-Identifier: GPL-2.0 */
++/* SPDX-License-Identifier: GPL-2.0  */
+P
+expect 4 "include/linux/seq_file.h: only changes to .c files" -- -k "$k" -o "$t" "$t/header.patch"
+
+# Compiler check: a config claiming another compiler.
+sed 's/^CONFIG_CC_VERSION_TEXT=.*/CONFIG_CC_VERSION_TEXT="gcc-99 (Debian 99.1.0-1) 99.1.0"/' \
+	"$(kernel_dir "$k")/config" >"$t/config-gcc99"
+expect 6 "'gcc-99 (Debian 99.1.0-1) 99.1.0'" -- -k "$k" -c "$t/config-gcc99" -o "$t" "$p/cmdline-string.patch"
+expect 6 "--skip-compiler-check" -- -k "$k" -c "$t/config-gcc99" -o "$t" "$p/cmdline-string.patch"
+# Skipping the check gets past it, to the next guard: the cached tree's config.
+expect 1 "differs from the config the cached tree was prepared with" -- -k "$k" -c "$t/config-gcc99" \
+	--skip-compiler-check -o "$t" "$p/cmdline-string.patch"
+
+# Symbols: missing, ambiguous, placeholder table.
+grep -v ' saved_command_line$' "$smap" >"$t/map-missing"
+expect 4 "symbol 'saved_command_line' is not in the kernel's symbol table" -- -k "$k" \
+	--symbols "$t/map-missing" -o "$t" "$p/cmdline-string.patch"
+sed '/ cmdline_proc_show$/p' "$smap" | awk '$3 == "cmdline_proc_show" && n++ { $1 = "ffffffff81ffff00" } 1' |
+	sort >"$t/map-ambiguous"
+expect 4 "function 'cmdline_proc_show' is ambiguous" -- -k "$k" --symbols "$t/map-ambiguous" \
+	-o "$t" "$p/cmdline-string.patch"
+# Debian's image package ships a one-line placeholder System.map.
+expect 1 "has only" -- -k "$k" --symbols "$(kernel_dir "$k")/System.map" -o "$t" "$p/cmdline-string.patch"
+
+# A release Debian does not have.
+expect 2 "kernel 6.1.0-9999-cloud-amd64" -- -k 6.1.0-9999-cloud-amd64 -o "$t" "$p/cmdline-string.patch"
+[ ! -e "$t/kpatch_stale.ko" ] && [ ! -e "$t/kpatch_comment.ko" ] || fail "a refused build wrote a module"
+echo "ok: refused builds wrote no module"

@@ -169,8 +169,8 @@ static int carry_replacement(struct dctx *c, struct kelf_sec *ts, int64_t start)
 	return queue(c, ts, start, end - start, d->out);
 }
 
-static struct kelf_sym *external(struct dctx *c, const char *name,
-				 const struct kelf_sym *orig)
+struct kelf_sym *external(struct dctx *c, const char *name,
+			  const struct kelf_sym *orig)
 {
 	struct kdiff_result *res = c->res;
 	struct kdiff_symbol *v;
@@ -189,6 +189,7 @@ static struct kelf_sym *external(struct dctx *c, const char *name,
 		return NULL;
 	}
 	res->symbols = v;
+	memset(&v[res->nsymbols], 0, sizeof(v[res->nsymbols]));
 	v[res->nsymbols].name = strdup(name);
 	v[res->nsymbols].bind = orig ? orig->bind : STB_GLOBAL;
 	v[res->nsymbols].type = orig ? orig->type : STT_NOTYPE;
@@ -361,6 +362,7 @@ static int add_function(struct dctx *c, struct dsym *d)
 	if (!v)
 		return fail(c, "out of memory");
 	res->functions = v;
+	memset(&v[res->nfunctions], 0, sizeof(v[res->nfunctions]));
 	v[res->nfunctions].name = strdup(orig_name(d->sym));
 	v[res->nfunctions].change = d->status == DS_NEW ? KDIFF_FN_NEW : KDIFF_FN_CHANGED;
 	if (!v[res->nfunctions].name)
@@ -405,4 +407,43 @@ int carry_functions(struct dctx *c)
 			return -1;
 	}
 	return carry_pending(c);
+}
+
+/*
+ * Drops undefined symbols nothing refers to any more (a static-call key
+ * replaced by its trampoline), so the manifest lists only what is used.
+ */
+int prune_externals(struct dctx *c)
+{
+	struct kelf *k = c->out;
+	struct kdiff_result *res = c->res;
+	size_t i, j, n;
+
+	for (i = 0; i < k->nsyms; i++)
+		k->syms[i]->priv = NULL;
+	for (i = 0; i < k->nsecs; i++)
+		for (j = 0; j < k->secs[i]->nrelas; j++)
+			k->secs[i]->relas[j].sym->priv = k;	/* mark: used */
+	for (i = 0, n = 0; i < k->nsyms; i++) {
+		struct kelf_sym *y = k->syms[i];
+
+		if (!y->sec && !y->priv) {
+			for (j = 0; j < res->nsymbols; j++) {
+				if (strcmp(res->symbols[j].name, y->name))
+					continue;
+				free(res->symbols[j].name);
+				memmove(&res->symbols[j], &res->symbols[j + 1],
+					(res->nsymbols - j - 1) * sizeof(res->symbols[j]));
+				res->nsymbols--;
+				break;
+			}
+			free(y->name);
+			free(y);
+			continue;
+		}
+		y->priv = NULL;
+		k->syms[n++] = y;
+	}
+	k->nsyms = n;
+	return 0;
 }

@@ -92,7 +92,7 @@ static int run(struct dctx *c, const char *orig_path, const char *patched_path)
 		return -1;
 	if (!c->nchanged)
 		return 0;
-	if (carry_functions(c) || carry_special_sections(c))
+	if (carry_functions(c) || carry_special_sections(c) || prune_externals(c))
 		return -1;
 	return 0;
 }

@@ -32,10 +32,16 @@ struct kdiff_entry_sizes {
 	size_t n;
 };
 
+struct kdiff_exports {
+	char **names;		/* sorted */
+	size_t n;
+};
+
 typedef void (*kdiff_log_fn)(void *ctx, const char *fmt, va_list ap);
 
 struct kdiff_opts {
 	const struct kdiff_entry_sizes *entry_sizes;	/* NULL: built-in */
+	const struct kdiff_exports *exports;		/* NULL: unknown */
 	kdiff_log_fn log;				/* NULL: silent */
 	void *log_ctx;
 };
@@ -79,6 +85,11 @@ int kdiff_entry_sizes_load(const char *path, struct kdiff_entry_sizes *es,
 			   char *msg, size_t msglen);
 const struct kdiff_entry_sizes *kdiff_entry_sizes_default(void);
 void kdiff_entry_sizes_free(struct kdiff_entry_sizes *es);
+
+/* exports.c */
+int kdiff_exports_load(const char *path, struct kdiff_exports *ex, char *msg, size_t msglen);
+bool kdiff_exports_has(const struct kdiff_exports *ex, const char *name);
+void kdiff_exports_free(struct kdiff_exports *ex);
 
 /* manifest.c */
 int kdiff_manifest_write(const struct kdiff_result *res, const char *object,

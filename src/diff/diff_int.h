@@ -97,6 +97,8 @@ int convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
 		 struct kelf_sym **sym, int64_t *addend);
 struct kelf_sym *owner_function(const struct kelf_rela *r, const struct kelf *k);
 int carry_pending(struct dctx *c);
+struct kelf_sym *external(struct dctx *c, const char *name, const struct kelf_sym *orig);
+int prune_externals(struct dctx *c);
 
 /* special.c */
 int carry_special_sections(struct dctx *c);

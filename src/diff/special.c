@@ -8,6 +8,7 @@
  * other. .orc_unwind has no relocations: it is parallel to .orc_unwind_ip
  * and keeps the same entries.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,28 +58,49 @@ bool has_ftrace_entry(struct dctx *c, const struct kelf_sym *fn)
 /*
  * Jump labels and static calls are set up by the module loader before
  * livepatch relocations are applied, so what they reference outside the
- * patch must be exported: a key static in this file never is.
+ * patch must be exported: a key static in this file never is. A static
+ * call whose key is not exported may name its exported trampoline instead
+ * (the loader looks the key up from it), as the kernel's own modules do.
+ * Without the export list, the symbol is flagged for the driver.
  */
-static int check_early_reference(struct dctx *c, const struct kelf_sec *s,
-				 const struct kelf_sym *owner, const struct kelf_sym *sym)
+static int early_reference(struct dctx *c, const struct kelf_sec *s,
+			   const struct kelf_sym *owner, struct kelf_sym **sym)
 {
+	const struct kdiff_exports *ex = c->opts->exports;
+	const char *name = (*sym)->name, *fn = owner ? owner->name : s->name;
+	struct kdiff_symbol *k = NULL;
+	char tramp[512];
 	size_t i;
 
-	if (sym->sec || (strcmp(s->name, "__jump_table") && strcmp(s->name, ".static_call_sites")))
+	if ((*sym)->sec || (strcmp(s->name, "__jump_table") && strcmp(s->name, ".static_call_sites")))
 		return 0;
-	for (i = 0; i < c->res->nsymbols; i++) {
-		struct kdiff_symbol *k = &c->res->symbols[i];
-
-		if (strcmp(k->name, sym->name))
-			continue;
-		if (k->bind == STB_LOCAL)
-			return refuse(c, "%s: its %s entry uses %s, which is static in this file: "
-				      "the module loader needs it before livepatch relocations "
-				      "exist; use static_key_enabled() or a plain call instead",
-				      owner ? owner->name : "?", s->name, sym->name);
+	for (i = 0; i < c->res->nsymbols && !k; i++)
+		if (!strcmp(c->res->symbols[i].name, name))
+			k = &c->res->symbols[i];
+	if (!k)
+		return 0;
+	if (k->bind == STB_LOCAL)
+		return refuse(c, "%s: its %s entry uses %s, which is static in this file: the "
+			      "module loader needs it before livepatch relocations exist; use "
+			      "static_key_enabled() or a plain call instead", fn, s->name, name);
+	if (!ex) {
 		k->needs_export = true;
+		return 0;
 	}
-	return 0;
+	if (kdiff_exports_has(ex, name))
+		return 0;
+	if (!strcmp(s->name, ".static_call_sites") && !strncmp(name, "__SCK__", 7)) {
+		snprintf(tramp, sizeof(tramp), "__SCT__%s", name + 7);
+		if (kdiff_exports_has(ex, tramp)) {
+			*sym = external(c, tramp, kelf_find_symbol(c->orig, tramp));
+			dlog(c, "static call in %s: key %s is not exported, using trampoline %s",
+			     fn, name, tramp);
+			return *sym ? 0 : -1;
+		}
+	}
+	return refuse(c, "%s: its %s entry uses %s, which the kernel does not export: the "
+		      "module loader needs it before livepatch relocations exist; use "
+		      "static_key_enabled() or a plain call instead", fn, s->name, name);
 }
 
 static int filter_section(struct dctx *c, struct kelf_sec *s, bool *keep,
@@ -123,7 +145,7 @@ static int filter_section(struct dctx *c, struct kelf_sec *s, bool *keep,
 			int64_t addend;
 
 			if (convert_rela(c, r, false, &sym, &addend) ||
-			    check_early_reference(c, s, owner, sym))
+			    early_reference(c, s, owner, &sym))
 				return -1;
 			if (kelf_add_rela(out, kept * e + (r->offset - i * e), r->type, sym, addend))
 				return fail(c, "out of memory");

@@ -25,7 +25,7 @@ enum {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: kpatch-diff [-v] [--entry-sizes FILE] [--object-name NAME]\n"
+		"Usage: kpatch-diff [-v] [--entry-sizes FILE] [--exports FILE] [--object-name NAME]\n"
 		"                   ORIG.o PATCHED.o -o OUT.o --manifest OUT.json\n"
 		"\n"
 		"Compare an object compiled before and after a source patch (both with\n"
@@ -40,6 +40,8 @@ static void usage(FILE *f)
 		"                             manifest (vmlinux or a module name;\n"
 		"                             default: PATCHED.o's base name)\n"
 		"  -e, --entry-sizes FILE     JSON {section: entry size} of the kernel\n"
+		"  -x, --exports FILE         the kernel's Module.symvers: refuse jump-label\n"
+		"                             and static-call keys it does not export\n"
 		"  -v, --verbose              print every decision to stderr\n"
 		"  -h, --help                 this text\n"
 		"      --version              print the version\n"
@@ -77,21 +79,23 @@ int main(int argc, char **argv)
 		{ "manifest", required_argument, NULL, 'm' },
 		{ "object-name", required_argument, NULL, 'n' },
 		{ "entry-sizes", required_argument, NULL, 'e' },
+		{ "exports", required_argument, NULL, 'x' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *out = NULL, *manifest = NULL, *sizes_path = NULL;
+	const char *out = NULL, *manifest = NULL, *sizes_path = NULL, *exports_path = NULL;
 	struct kdiff_entry_sizes sizes = { NULL, 0 };
-	struct kdiff_opts opts = { NULL, NULL, NULL };
+	struct kdiff_exports exports = { NULL, 0 };
+	struct kdiff_opts opts = { .entry_sizes = NULL };
 	struct kdiff_result res;
 	char *name = NULL, msg[600];
 	enum kdiff_status st;
 	struct kelf_err err;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "o:m:n:e:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:m:n:e:x:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;
@@ -105,6 +109,9 @@ int main(int argc, char **argv)
 			break;
 		case 'e':
 			sizes_path = optarg;
+			break;
+		case 'x':
+			exports_path = optarg;
 			break;
 		case 'v':
 			opts.log = log_line;
@@ -140,6 +147,15 @@ int main(int argc, char **argv)
 		}
 		opts.entry_sizes = &sizes;
 	}
+	if (exports_path) {
+		if (kdiff_exports_load(exports_path, &exports, msg, sizeof(msg))) {
+			fprintf(stderr, "kpatch-diff: --exports: %s\n", msg);
+			kdiff_entry_sizes_free(&sizes);
+			free(name);
+			return EXIT_USAGE_IO;
+		}
+		opts.exports = &exports;
+	}
 
 	st = kdiff_run(argv[optind], argv[optind + 1], &opts, &res);
 	switch (st) {
@@ -169,6 +185,7 @@ int main(int argc, char **argv)
 	}
 	kdiff_result_free(&res);
 	kdiff_entry_sizes_free(&sizes);
+	kdiff_exports_free(&exports);
 	free(name);
 	return rc;
 }

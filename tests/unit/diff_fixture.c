@@ -101,7 +101,7 @@ void fx_compile(struct fx *f, const char *src, const char *path)
 
 enum kdiff_status fx_diff(struct fx *f, const char *orig_src, const char *patched_src)
 {
-	struct kdiff_opts opts = { NULL, NULL, NULL };
+	struct kdiff_opts opts = { .exports = f->exports };
 	struct kelf_err err;
 
 	kdiff_result_free(&f->res);

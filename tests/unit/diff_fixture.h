@@ -16,6 +16,7 @@ struct fx {
 	struct kdiff_result res;
 	enum kdiff_status st;
 	struct kelf *outobj;	/* OUT.o re-read from disk */
+	const struct kdiff_exports *exports;	/* passed to the differ when set */
 };
 
 /* Prelude every snippet gets: kernel-like helpers (notrace, __init, ...). */

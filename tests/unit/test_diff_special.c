@@ -91,6 +91,62 @@ static void jump_table_with_static_key_is_refused(void **state)
 	assert_non_null(strstr(f->res.msg, "fn_j: its __jump_table entry uses kkey"));
 }
 
+static void jump_table_key_checked_against_exports(void **state)
+{
+	struct fx *f = *state;
+	char path[320];
+	struct kdiff_exports ex;
+
+	snprintf(path, sizeof(path), "%s/Module.symvers", f->dir);
+	assert_int_equal(fx_sh("printf '0x1\\tother_key\\tvmlinux\\tEXPORT_SYMBOL\\t\\n' > %s", path), 0);
+	assert_int_equal(kdiff_exports_load(path, &ex, f->res.msg, sizeof(f->res.msg)), 0);
+	f->exports = &ex;
+	assert_int_equal(fx_diff(f, JUMP_SRC("extern int kkey;", "1"),
+				 JUMP_SRC("extern int kkey;", "2")), KDIFF_REFUSED);
+	assert_non_null(strstr(f->res.msg, "fn_j: its __jump_table entry uses kkey, which the "
+			       "kernel does not export"));
+	kdiff_exports_free(&ex);
+	assert_int_equal(fx_sh("printf '0x1\\tkkey\\tvmlinux\\tEXPORT_SYMBOL_GPL\\t\\n' > %s", path), 0);
+	assert_int_equal(kdiff_exports_load(path, &ex, f->res.msg, sizeof(f->res.msg)), 0);
+	assert_int_equal(fx_diff(f, JUMP_SRC("extern int kkey;", "1"),
+				 JUMP_SRC("extern int kkey;", "2")), KDIFF_CHANGED);
+	kdiff_exports_free(&ex);
+}
+
+/* A static call site as objtool records it: call site and key (+1 for a tail call). */
+#define SCALL_SRC(v) \
+	"extern void __SCT__resched(void); extern int __SCK__resched;\n" \
+	"#define SCALL() asm volatile(\"1: call __SCT__resched\\n.pushsection .static_call_sites,\\\"a\\\"\\n" \
+	".long 1b - .\\n.long __SCK__resched - .\\n.popsection\")\n" \
+	"int fn_s(int x) { SCALL(); return x + " v "; }\n" \
+	"int fn_t(int x) { SCALL(); return x * 9; }\n"
+
+static void static_call_key_becomes_trampoline_when_not_exported(void **state)
+{
+	struct fx *f = *state;
+	char path[320];
+	struct kdiff_exports ex;
+	struct kelf_sec *sc;
+
+	snprintf(path, sizeof(path), "%s/Module.symvers", f->dir);
+	assert_int_equal(fx_sh("printf '0x1\\t__SCT__resched\\tvmlinux\\tEXPORT_SYMBOL\\t\\n' > %s",
+			       path), 0);
+	assert_int_equal(kdiff_exports_load(path, &ex, f->res.msg, sizeof(f->res.msg)), 0);
+	f->exports = &ex;
+	assert_int_equal(fx_diff(f, SCALL_SRC("1"), SCALL_SRC("2")), KDIFF_CHANGED);
+	sc = kelf_find_section(f->outobj, ".static_call_sites");
+	assert_non_null(sc);
+	assert_int_equal(sc->size, 8);
+	assert_int_equal(sc->nrelas, 2);
+	assert_string_equal(sc->relas[0].sym->name, "fn_s");
+	assert_string_equal(sc->relas[1].sym->name, "__SCT__resched");
+	/* the key is gone from the object and the manifest */
+	assert_null(fx_symbol(f, "__SCK__resched"));
+	assert_null(fx_out_symbol(f, "__SCK__resched"));
+	assert_non_null(fx_symbol(f, "__SCT__resched"));
+	kdiff_exports_free(&ex);
+}
+
 /* objtool-style ORC: .orc_unwind_ip points at code, .orc_unwind runs parallel */
 #define ORC_SRC(v) \
 	"#define ORC(b) asm volatile(\"1:\\n.pushsection .orc_unwind_ip,\\\"a\\\"\\n.long 1b - .\\n" \
@@ -147,6 +203,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(alternatives_carry_only_their_replacement, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(jump_table_key_must_be_exportable, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(jump_table_with_static_key_is_refused, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(jump_table_key_checked_against_exports, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(static_call_key_becomes_trampoline_when_not_exported, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(orc_entries_follow_their_ip, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(func_strings_are_copied, fx_setup, fx_teardown),
 	};

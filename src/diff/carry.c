@@ -18,29 +18,27 @@
 
 #include "diff/diff_int.h"
 
-struct pending {
-	struct kelf_sec *psec;		/* patched section the range comes from */
-	uint64_t start, len;
-	struct kelf_sec *out;		/* where the range landed, at offset 0 */
-};
+/* Queues [START, START+LEN) of PSEC, copied to OUT at OUT_OFF. */
+static int queue_at(struct dctx *c, struct kelf_sec *psec, uint64_t start,
+		    uint64_t len, struct kelf_sec *out, uint64_t out_off)
+{
+	if (c->npend == c->pend_cap) {
+		size_t cap = c->pend_cap ? c->pend_cap * 2 : 64;
+		struct pending *p = realloc(c->pend, cap * sizeof(*p));
 
-static struct pending *pend;
-static size_t npend, pend_cap;
+		if (!p)
+			return fail(c, "out of memory");
+		c->pend = p;
+		c->pend_cap = cap;
+	}
+	c->pend[c->npend++] = (struct pending){ psec, start, len, out, out_off };
+	return 0;
+}
 
 static int queue(struct dctx *c, struct kelf_sec *psec, uint64_t start,
 		 uint64_t len, struct kelf_sec *out)
 {
-	if (npend == pend_cap) {
-		size_t cap = pend_cap ? pend_cap * 2 : 64;
-		struct pending *p = realloc(pend, cap * sizeof(*p));
-
-		if (!p)
-			return fail(c, "out of memory");
-		pend = p;
-		pend_cap = cap;
-	}
-	pend[npend++] = (struct pending){ psec, start, len, out };
-	return 0;
+	return queue_at(c, psec, start, len, out, 0);
 }
 
 /* Adds an output section with its section symbol. */
@@ -166,7 +164,8 @@ static int carry_replacement(struct dctx *c, struct kelf_sec *ts, int64_t start)
 		return fail(c, "out of memory");
 	d->ranges = v;
 	d->ranges[d->nranges++] = start;
-	return queue(c, ts, start, end - start, d->out);
+	/* the whole section was copied: the block keeps its offset */
+	return queue_at(c, ts, start, end - start, d->out, start);
 }
 
 struct kelf_sym *external(struct dctx *c, const char *name,
@@ -326,26 +325,26 @@ int convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
 /* Rewrites the relocations of every range carried so far, and of what they pull in. */
 int carry_pending(struct dctx *c)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < npend; i++) {
-		struct pending p = pend[i];
+	for (i = 0; i < c->npend; i++) {
+		struct pending p = c->pend[i];
 		bool in_code = p.psec->sh.sh_flags & SHF_EXECINSTR;
 
-		for (j = 0; j < p.psec->nrelas; j++) {
-			const struct kelf_rela *r = &p.psec->relas[j];
+		const struct kelf_rela *r = kelf_first_rela(p.psec, p.start);
+		const struct kelf_rela *end = p.psec->relas + p.psec->nrelas;
+
+		for (; r < end && r->offset < p.start + p.len; r++) {
 			struct kelf_sym *sym;
 			int64_t addend;
 
-			if (r->offset < p.start || r->offset >= p.start + p.len)
-				continue;
 			if (convert_rela(c, r, in_code, &sym, &addend))
 				return -1;
-			if (kelf_add_rela(p.out, r->offset - p.start, r->type, sym, addend))
+			if (kelf_add_rela(p.out, r->offset - p.start + p.out_off, r->type, sym, addend))
 				return fail(c, "out of memory");
 		}
 	}
-	npend = 0;
+	c->npend = 0;
 	return 0;
 }
 
@@ -375,7 +374,6 @@ int carry_functions(struct dctx *c)
 {
 	size_t i;
 
-	npend = 0;
 	/* mark first, so references between carried functions stay inside */
 	for (i = 0; i < c->patched->nsyms; i++) {
 		struct dsym *d = &c->psyms[i];

@@ -126,6 +126,7 @@ enum kdiff_status kdiff_run(const char *orig_path, const char *patched_path,
 	if (c.patched && c.psecs)
 		for (size_t i = 0; i < c.patched->nsecs; i++)
 			free(c.psecs[i].ranges);
+	free(c.pend);
 	free(c.osecs);
 	free(c.psecs);
 	free(c.osyms);

@@ -45,12 +45,22 @@ struct dsym {
 	struct dsym *ref_by;		/* a function referencing it (correlation) */
 };
 
+/* A carried byte range whose relocations are still to be rewritten. */
+struct pending {
+	struct kelf_sec *psec;		/* patched section the range comes from */
+	uint64_t start, len;
+	struct kelf_sec *out;		/* where the range landed */
+	uint64_t out_off;		/* at this offset */
+};
+
 struct dctx {
 	struct kelf *orig, *patched, *out;
 	const struct kdiff_opts *opts;
 	struct kdiff_result *res;
 	struct dsec *osecs, *psecs;
 	struct dsym *osyms, *psyms;
+	struct pending *pend;
+	size_t npend, pend_cap;
 	int nchanged;
 	bool refused;
 };

@@ -24,8 +24,8 @@
 	".popsection\")\n" \
 	"extern void helper_a(void); extern void helper_b(void);\n"
 #define ALT_SRC(v) ALT_MACRO \
-	"int fn_a(int x) { ALT_CALL(\"helper_a\"); return x + " v "; }\n" \
-	"int fn_b(int x) { ALT_CALL(\"helper_b\"); return x * 3; }\n"
+	"int fn_b(int x) { ALT_CALL(\"helper_b\"); return x * 3; }\n" \
+	"int fn_a(int x) { ALT_CALL(\"helper_a\"); return x + " v "; }\n"
 
 static void alternatives_carry_only_their_replacement(void **state)
 {
@@ -44,6 +44,9 @@ static void alternatives_carry_only_their_replacement(void **state)
 	/* fn_a's replacement calls helper_a; fn_b's block brings nothing along */
 	assert_int_equal(repl->nrelas, 1);
 	assert_string_equal(repl->relas[0].sym->name, "helper_a");
+	/* at the call's operand inside fn_a's block (the second), where the entry points */
+	assert_int_equal(alt->relas[1].addend, 5);
+	assert_int_equal(repl->relas[0].offset, 6);
 	assert_non_null(fx_symbol(f, "helper_a"));
 	assert_null(fx_symbol(f, "helper_b"));
 	assert_true(repl->sh.sh_flags & SHF_EXECINSTR);

@@ -203,9 +203,9 @@ struct kelf_sym *external(struct dctx *c, const char *name,
 }
 
 /*
- * __func__ strings: with -fdata-sections each is a named local object, but
- * the kernel is built without it and has them as anonymous strings, so
- * there is no symbol to resolve them to.
+ * __func__ strings are constants whose address nobody compares: a copy
+ * saves a livepatch relocation and a position lookup among the thousands
+ * of same-named "__func__.N" symbols of the kernel.
  */
 static bool is_function_name(const struct kelf_sym *y)
 {
@@ -307,7 +307,7 @@ int convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
 		return *out ? 0 : -1;
 	}
 	if (d->twin) {
-		/* the kernel has no symbol for it: a copy is as good */
+		/* a copy is as good, and needs no livepatch relocation */
 		d->carry = true;
 		dlog(c, "include copy of %s (constant function name)", t->name);
 		*out = carry_symbol(c, d);

@@ -9,7 +9,8 @@
  *    "foo.isra.1" are both "foo.isra"; "counter.3" is "counter"), when that
  *    key is unique among the symbols still unpaired on both sides.
  * 3. Same key, disambiguated by who uses it: a static local "counter.N" of
- *    function f pairs with the "counter.M" that f's twin uses.
+ *    function f pairs with the "counter.M" that f's twin uses; read-only
+ *    data ("__func__.N") by its contents.
  *
  * A ".cold" part follows its parent ("foo.cold" belongs to "foo"); sections
  * pair through the symbol they hold, or by name when they hold none.
@@ -213,6 +214,41 @@ static void pair_by_user(struct dctx *c)
 	}
 }
 
+/*
+ * Read-only data with a shared key ("__func__.65", "__func__.67") pairs
+ * with the one holding the same bytes: a function-name string or a
+ * constant table is identified by its contents better than by its users.
+ */
+static void pair_by_contents(struct dctx *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->patched->nsyms; i++) {
+		struct dsym *p = &c->psyms[i], *o = NULL;
+		struct kelf_sym *ps = p->sym;
+		int found = 0;
+
+		if (!correlatable(ps) || p->twin || ps->type != STT_OBJECT ||
+		    (ps->sec->sh.sh_flags & SHF_WRITE) || !ps->sec->data || ps->sec->nrelas)
+			continue;
+		for (j = 0; j < c->orig->nsyms; j++) {
+			struct dsym *q = &c->osyms[j];
+			struct kelf_sym *os = q->sym;
+
+			if (!correlatable(os) || q->twin || os->type != STT_OBJECT ||
+			    os->size != ps->size || !os->sec->data || os->sec->nrelas ||
+			    strcmp(q->key, p->key) ||
+			    os->value + os->size > os->sec->size || ps->value + ps->size > ps->sec->size ||
+			    memcmp(os->sec->data + os->value, ps->sec->data + ps->value, ps->size))
+				continue;
+			o = q;
+			found++;
+		}
+		if (found == 1)
+			pair(c, p, o, "same contents");
+	}
+}
+
 /* "foo.cold" (and "foo.isra.0.cold") is a part of "foo": it follows it. */
 static void find_children(struct kelf *k, struct dsym *ds)
 {
@@ -292,6 +328,7 @@ int correlate(struct dctx *c)
 		return fail(c, "out of memory");
 	if (pair_unique(c, false, false))
 		return -1;
+	pair_by_contents(c);
 	pair_by_user(c);
 	if (pair_unique(c, true, false) || pair_unique(c, false, true))
 		return -1;

@@ -73,6 +73,26 @@ static void renumbered_static_locals(void **state)
 	free(patched_name);
 }
 
+#define FUNCNAMES \
+	"void report(const char *fn, int v);\n" \
+	"int f1(int x) { report(__func__, x); return x; }\n" \
+	"int f2(int x) { report(__func__, x * 2); return x; }\n"
+
+static void renumbered_func_strings_pair_by_contents(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(fx_diff(f, FUNCNAMES,
+				 FUNCNAMES "int f3(int x) { report(__func__, x * 3); return x; }\n"
+				 "int f4(int x) { return f3(x); }\n"), KDIFF_NO_CHANGE);
+	assert_int_equal(fx_diff(f, FUNCNAMES "int f4(int x) { return x; }\n",
+				 FUNCNAMES "int f3(int x) { report(__func__, x * 3); return x; }\n"
+				 "int f4(int x) { return f3(x); }\n"), KDIFF_CHANGED);
+	assert_int_equal(f->res.nfunctions, 2);
+	assert_non_null(fx_function(f, "f3"));
+	assert_non_null(fx_function(f, "f4"));
+}
+
 #define CONSTPROP(body_a) \
 	"extern void note(int);\n" \
 	"static noinline int scale(int x, int k) { note(x); return x * k + 1; }\n" \
@@ -221,6 +241,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(renumbered_static_locals, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(renumbered_func_strings_pair_by_contents, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(constprop_callee_keeps_suffixed_name, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(renumbered_suffix_is_the_same_function, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_suffixed_function_keeps_original_name, fx_setup, fx_teardown),

@@ -1,11 +1,13 @@
-# kpatch.service, the boot unit (systemd/kpatch.service). `make install`
-# puts it in $(SYSTEMDUNITDIR), by default $(PREFIX)/lib/systemd/system,
-# which systemd searches for both PREFIX=/usr/local and PREFIX=/usr, with
-# ExecStart pointing at the kpatch that the same install puts in
-# $(PREFIX)/sbin. Packagers may set SYSTEMDUNITDIR=/lib/systemd/system.
+# kpatch.service, the boot unit (systemd/kpatch.service), and its manual
+# page kpatch.service(8). `make install` puts the unit in $(SYSTEMDUNITDIR),
+# by default $(PREFIX)/lib/systemd/system, which systemd searches for both
+# PREFIX=/usr/local and PREFIX=/usr, with ExecStart rewritten to the kpatch
+# that the same install puts in $(PREFIX)/sbin. Packagers may set
+# SYSTEMDUNITDIR=/lib/systemd/system.
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 
-install-kpatch-service: systemd/kpatch.service
+install-kpatch-service: systemd/kpatch.service man/kpatch.service.8
+	install -D -m 0644 man/kpatch.service.8 $(DESTDIR)$(PREFIX)/share/man/man8/kpatch.service.8
 	@mkdir -p $(DESTDIR)$(SYSTEMDUNITDIR)
 	sed 's|/usr/local/sbin/kpatch|$(PREFIX)/sbin/kpatch|' systemd/kpatch.service \
 		>$(DESTDIR)$(SYSTEMDUNITDIR)/kpatch.service.tmp

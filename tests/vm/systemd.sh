@@ -29,9 +29,11 @@
 #   complained (oops, BUG, WARNING, call trace) on the console or in dmesg.
 #
 # VM_SD_TIMEOUT (default 300) bounds one boot, VM_SD_MEM (default 768) its
-# memory in MiB. KPT_VM_DEBUG=1: vm_sd_boot gives the serial console (log in
-# as root, no password) and does not run the guest script (it is at
-# /usr/local/lib/kpt-sd/test.sh; run it by hand, 'poweroff' to go on).
+# memory in MiB. KPT_VM_DEBUG=1: each boot gets the terminal as its serial
+# console; the guest script runs as usual (output in .../output.log), then
+# the VM stays up: log in as root (no password), look around (the script is
+# /usr/local/lib/kpt-sd/test.sh, the journal has every boot), and 'poweroff'
+# to go on to the test's next boot.
 
 VM_SD_ROOTFS="$VM_TOP/tests/vm/rootfs"
 : "${VM_SD_TIMEOUT:=300}"
@@ -181,22 +183,25 @@ vm_sd_boot() {
 	mkdir -p "$out"
 	: >"$out/result"
 
-	local serial=(-serial "file:$out/console.log")
+	local serial=(-serial "file:$out/console.log") stdin=/dev/null fg=""
 	if [ "${KPT_VM_DEBUG:-0}" = 1 ]; then
+		# Interactive: qemu must own the terminal to read from it.
+		stdin=/dev/stdin
+		fg=--foreground
 		serial=(-serial mon:stdio)
-		append="$append systemd.mask=kpt-test.service"
+		append="$append kpt.debug=1"
 		timeout=86400
-		echo "vm_sd_boot: debug boot $n of $name; log in as root; the test is /usr/local/lib/kpt-sd/test.sh" >&2
+		echo "vm_sd_boot: debug boot $n of $name; the test's output is in $out/output.log" >&2
 	fi
 	local start=$SECONDS
-	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$VM_SD_MEM" \
+	timeout $fg -k 5 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$VM_SD_MEM" \
 		-smp 1 -display none -no-reboot -nic none -monitor none \
 		-kernel "$kdir/vmlinuz" -initrd "${base%.img}.initrd.gz" \
 		-drive "file=$img,if=virtio,format=raw" \
 		-append "root=/dev/vda console=ttyS0 loglevel=4 panic=-1 oops=panic$append" \
 		"${serial[@]}" -serial "file:$out/output.log" \
 		-serial "file:$out/dmesg.log" -serial "file:$out/result" \
-		</dev/null
+		<"$stdin"
 	local qrc=$? rc
 	echo $((SECONDS - start)) >"$out/seconds"
 	tr -d '\r' <"$out/output.log" 2>/dev/null

@@ -148,6 +148,31 @@ static void changed_suffixed_function_keeps_original_name(void **state)
 	assert_non_null(kelf_find_section(f->outobj, ".text.helper.isra.0"));
 }
 
+#define PART(k) \
+	"extern int heavy(int); extern int g;\n" \
+	"static int maybe(int x) {\n" \
+	"  if (__builtin_expect(x == 0, 1)) return 0;\n" \
+	"  x = heavy(x) + heavy(x + 1) * heavy(x + " k ");\n" \
+	"  x += heavy(x) + heavy(x * 3); g += x; return x + heavy(g); }\n" \
+	"int use1(int x) { return maybe(x) + 1; }\n" \
+	"int use2(int x) { return maybe(x + 7) + 2; }\n" \
+	"int use3(int x) { return maybe(x * 7) + 3; }\n"
+
+static void changed_part_is_patched_under_its_name(void **state)
+{
+	struct fx *f = *state;
+	const struct kdiff_function *fn;
+
+	assert_int_equal(fx_diff(f, PART("2"), PART("5")), KDIFF_CHANGED);
+	/* the split-off part has its own ftrace entry: it is patched itself */
+	fn = fx_function(f, "maybe.part.0");
+	assert_non_null(fn);
+	assert_int_equal(fn->change, KDIFF_FN_CHANGED);
+	assert_int_equal(f->res.nfunctions, 1);
+	assert_non_null(fx_out_symbol(f, "maybe.part.0"));
+	assert_int_equal(fx_out_symbol(f, "maybe.part.0")->bind, STB_GLOBAL);
+}
+
 #define COLD(msg) \
 	"extern void report(const char *) __attribute__((cold));\n" \
 	"extern void note(int);\n" \
@@ -245,6 +270,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(constprop_callee_keeps_suffixed_name, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(renumbered_suffix_is_the_same_function, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_suffixed_function_keeps_original_name, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(changed_part_is_patched_under_its_name, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(cold_part_follows_its_parent, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(moved_line_numbers_are_no_change, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(bug_table_keeps_entries_of_carried_functions, fx_setup, fx_teardown),

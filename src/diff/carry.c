@@ -181,7 +181,10 @@ struct kelf_sym *external(struct dctx *c, const char *name,
 		if (!y->sec && y->type != STT_SECTION && !strcmp(y->name, name))
 			return y;
 	}
-	y = kelf_add_symbol(c->out, name, STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
+	/* an undefined weak reference stays weak: it may stay unresolved */
+	y = kelf_add_symbol(c->out, name,
+			    orig && !orig->sec && orig->bind == STB_WEAK ? STB_WEAK : STB_GLOBAL,
+			    STT_NOTYPE, NULL, 0, 0);
 	v = realloc(res->symbols, (res->nsymbols + 1) * sizeof(*v));
 	if (!y || !v) {
 		fail(c, "out of memory");

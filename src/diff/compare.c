@@ -130,8 +130,10 @@ static int compare_symbol(struct dctx *c, struct dsym *d)
 		return 0;
 	}
 	d->status = sym_range_equal(c, y, d->twin->sym) ? DS_SAME : DS_CHANGED;
-	if (d->status == DS_SAME)
+	if (d->status == DS_SAME) {
+		dlog(c, "%s %s: unchanged", class_word(y), y->name);
 		return 0;
+	}
 	/* dynamic debug descriptors hold line numbers: metadata, not state */
 	if (!strcmp(y->sec->name, "__dyndbg")) {
 		d->status = DS_SAME;

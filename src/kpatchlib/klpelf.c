@@ -175,39 +175,104 @@ static uint64_t read_u64(const struct datasec *ds, size_t off)
 	return v;
 }
 
-/* Walk klp_func entries from a funcs array start until the terminator. */
-static int walk_funcs(struct klpelf *k, const char *object, const struct datasec *ds,
-		      size_t start, size_t stride, struct kp_func_list *funcs)
+/* A klp_func entry starts here: old_name -> a string, new_func -> code. */
+static int is_func_entry(Elf *elf, const struct datasec *ds, size_t off)
 {
-	size_t off;
+	return reloc_string(elf, reloc_at(ds, off)) && reloc_is_code(elf, reloc_at(ds, off + 8));
+}
 
-	for (off = start;; off += stride) {
-		const char *name = reloc_string(k->elf, reloc_at(ds, off));
+/* A klp_object entry starts here: funcs (at +8) -> a klp_func entry. */
+static const struct reloc *object_funcs(struct klpelf *k, const struct datasec *ds, size_t off)
+{
+	const struct reloc *fr = reloc_at(ds, off + 8);
+	const struct datasec *fds;
 
-		if (!name || !reloc_is_code(k->elf, reloc_at(ds, off + 8)))
-			return 0;
-		if (!kp_funcs_add(funcs, object, name, (unsigned long)read_u64(ds, off + 16)))
-			return -ENOMEM;
-	}
+	if (!fr || reloc_string(k->elf, fr) || reloc_is_code(k->elf, fr))
+		return NULL;
+	fds = datasec_find(k, fr->tsec);
+	return fds && is_func_entry(k->elf, fds, fr->tval) ? fr : NULL;
+}
+
+/* Is off the start of some klp_object's funcs array? */
+static int is_array_start(struct klpelf *k, size_t sec, size_t off)
+{
+	for (size_t i = 0; i < k->nds; i++)
+		for (size_t j = 0; j < k->ds[i].nr; j++) {
+			const struct reloc *r = &k->ds[i].r[j];
+
+			if (r->tsec == sec && r->tval == off && r->off >= 8 &&
+			    object_funcs(k, &k->ds[i], r->off - 8) == r)
+				return 1;
+		}
+	return 0;
 }
 
 /*
- * The stride of klp_func / klp_object arrays depends on the kernel's struct
- * layout; measure it from the data instead of hard-coding it: the distance
- * from an array's first entry to the next relocation with the same shape.
+ * The size of klp_func / klp_object depends on the kernel's struct layout;
+ * measure it from the data instead of hard-coding it: the smallest distance
+ * between two consecutive entries of the same shape in a section (two
+ * arrays are at least one terminator apart). 0 when there is only one.
  */
-static size_t func_stride(struct klpelf *k, const struct datasec *ds, size_t start)
+static size_t stride_of(struct klpelf *k, const struct datasec *ds, int objects)
 {
-	size_t i;
+	size_t best = 0, prev = 0;
+	int have = 0;
 
-	for (i = 0; i < ds->nr; i++) {
+	for (size_t i = 0; i < ds->nr; i++) {
 		size_t off = ds->r[i].off;
+		int hit = objects ? off >= 8 && object_funcs(k, ds, off - 8) == &ds->r[i]
+				  : is_func_entry(k->elf, ds, off);
 
-		if (off > start + 8 && reloc_string(k->elf, &ds->r[i]) &&
-		    reloc_is_code(k->elf, reloc_at(ds, off + 8)))
-			return off - start;
+		if (!hit)
+			continue;
+		if (objects)
+			off -= 8;
+		if (have && off > prev && (!best || off - prev < best))
+			best = off - prev;
+		prev = off;
+		have = 1;
 	}
-	return 0;	/* one entry, then the zeroed terminator: stride unneeded */
+	return best;
+}
+
+/* Walk one klp_func array until its terminator (or the next array). */
+static int walk_funcs(struct klpelf *k, const char *object, const struct reloc *fr,
+		      struct kp_func_list *funcs)
+{
+	const struct datasec *ds = datasec_find(k, fr->tsec);
+	size_t stride = stride_of(k, ds, 0), off;
+
+	for (off = fr->tval;; off += stride) {
+		if (!is_func_entry(k->elf, ds, off) || (off != fr->tval && is_array_start(k, fr->tsec, off)))
+			return 0;
+		if (!kp_funcs_add(funcs, object, reloc_string(k->elf, reloc_at(ds, off)),
+				  (unsigned long)read_u64(ds, off + 16)))
+			return -ENOMEM;
+		if (!stride)
+			return 0;
+	}
+}
+
+/* Walk one klp_object array (objs of a klp_patch). */
+static int walk_objects(struct klpelf *k, const struct reloc *objs, struct kp_func_list *funcs)
+{
+	const struct datasec *ods = datasec_find(k, objs->tsec);
+	size_t stride, off;
+
+	if (!ods)
+		return 0;
+	stride = stride_of(k, ods, 1);
+	for (off = objs->tval;; off += stride) {
+		const struct reloc *fr = object_funcs(k, ods, off);
+		const char *oname = reloc_string(k->elf, reloc_at(ods, off));
+
+		if (!fr)
+			return 0;
+		if (walk_funcs(k, oname ? oname : "vmlinux", fr, funcs))
+			return -ENOMEM;
+		if (!stride)
+			return 0;
+	}
 }
 
 int kp_klp_read(int fd, const char *what, struct kp_func_list *funcs,
@@ -247,54 +312,20 @@ int kp_klp_read(int fd, const char *what, struct kp_func_list *funcs,
 
 		for (j = 0; j < ds->nr; j++) {
 			const struct reloc *objs;
-			const struct datasec *ods;
-			size_t o, ostride = 0;
 
 			if (!ds->r[j].is_this_module)
 				continue;
+			/* Other structures point at THIS_MODULE too (an owner field). */
 			objs = reloc_at(ds, ds->r[j].off + 8);
-			if (!objs)
-				continue;
-			ods = datasec_find(&k, objs->tsec);
-			if (!ods)
+			if (!objs || !datasec_find(&k, objs->tsec) ||
+			    !object_funcs(&k, datasec_find(&k, objs->tsec), objs->tval))
 				continue;
 			found = 1;
 			if (ds->data && ds->data->d_buf && ds->r[j].off + 24 < ds->data->d_size)
 				*replace |= ((char *)ds->data->d_buf)[ds->r[j].off + 24] != 0;
-			/*
-			 * klp_object entries: a funcs relocation at +8, a name
-			 * relocation at +0 unless vmlinux. The array ends with
-			 * an entry that has neither.
-			 */
-			for (o = objs->tval;; o += ostride) {
-				const struct reloc *fr = reloc_at(ods, o + 8);
-				const char *oname = reloc_string(k.elf, reloc_at(ods, o));
-				const struct datasec *fds;
-				size_t stride;
-
-				if (!fr)
-					break;
-				fds = datasec_find(&k, fr->tsec);
-				if (!fds)
-					break;
-				stride = func_stride(&k, fds, fr->tval);
-				if (walk_funcs(&k, oname ? oname : "vmlinux", fds, fr->tval,
-					       stride ? stride : (size_t)-1 / 2, funcs)) {
-					ret = kp_err_set(err, KP_E_SYSTEM, ENOMEM, "%s: reading patched functions", what);
-					goto out;
-				}
-				/* Next klp_object: the next funcs relocation after this one. */
-				ostride = 0;
-				for (size_t q = 0; q < ods->nr; q++) {
-					if (ods->r[q].off > o + 8 && ods->r[q].tsec == fr->tsec &&
-					    reloc_at(ods, ods->r[q].off) && !reloc_string(k.elf, &ods->r[q]) &&
-					    !reloc_is_code(k.elf, &ods->r[q])) {
-						ostride = ods->r[q].off - 8 - o;
-						break;
-					}
-				}
-				if (!ostride)
-					break;
+			if (walk_objects(&k, objs, funcs)) {
+				ret = kp_err_set(err, KP_E_SYSTEM, ENOMEM, "%s: reading patched functions", what);
+				goto out;
 			}
 		}
 	}

@@ -166,14 +166,30 @@ const char *fake_ko(const char *rel, const struct fake_ko_opts *o)
 		   "struct klp_patch { struct module *mod; struct klp_object *objs; void *states; _Bool replace; char internal[200]; };\n");
 	for (i = 0; i < 4 && o->funcs[i]; i++)
 		fprintf(f, "static int new_%d(void) { return %d; }\n", i, i);
+	if (o->owner_struct)
+		fprintf(f, "struct fops { struct module *owner; int (*open)(void); long x[3]; };\n"
+			   "static int fops_open(void) { return 0; }\n"
+			   "struct fops fops = { .owner = &__this_module, .open = fops_open, .x = { 1, 1, 1 } };\n");
+	if (o->object2) {
+		fprintf(f, "static int other_new(void) { return 9; }\n");
+		fprintf(f, "static struct klp_func funcs2[] = {\n");
+		for (i = 0; i < 2 && o->funcs2[i]; i++)
+			fprintf(f, "  { .old_name = \"%s\", .new_func = other_new, .old_sympos = %d },\n",
+				o->funcs2[i], i + 2);
+		fprintf(f, "  { 0 }\n};\n");
+	}
 	fprintf(f, "static struct klp_func funcs[] = {\n");
 	for (i = 0; i < 4 && o->funcs[i]; i++)
 		fprintf(f, "  { .old_name = \"%s\", .new_func = new_%d },\n", o->funcs[i], i);
 	fprintf(f, "  { 0 }\n};\n");
+	fprintf(f, "static struct klp_object objs[] = {\n");
 	if (o->object)
-		fprintf(f, "static struct klp_object objs[] = { { .name = \"%s\", .funcs = funcs }, { 0 } };\n", o->object);
+		fprintf(f, "  { .name = \"%s\", .funcs = funcs },\n", o->object);
 	else
-		fprintf(f, "static struct klp_object objs[] = { { .funcs = funcs }, { 0 } };\n");
+		fprintf(f, "  { .funcs = funcs },\n");
+	if (o->object2)
+		fprintf(f, "  { .name = \"%s\", .funcs = funcs2 },\n", o->object2);
+	fprintf(f, "  { 0 }\n};\n");
 	fprintf(f, "struct klp_patch patch = { .mod = &__this_module, .objs = objs, .replace = %d };\n", o->replace);
 	fprintf(f, "__attribute__((section(\".modinfo\"), used)) static const char info[] =\n"
 		   "  \"name=%s\\0\" \"vermagic=%s SMP preempt mod_unload modversions \\0\"", o->name,

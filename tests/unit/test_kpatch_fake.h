@@ -34,6 +34,9 @@ struct fake_ko_opts {
 	int replace;
 	const char *object;	/* NULL: vmlinux */
 	const char *funcs[4];	/* patched function names, sympos 0 */
+	const char *object2;	/* a second klp_object, when set */
+	const char *funcs2[2];
+	int owner_struct;	/* also an unrelated struct with THIS_MODULE first */
 };
 /*
  * Compile a tiny relocatable object shaped like a livepatch module (module

@@ -60,6 +60,47 @@ static void test_replace_and_module_object(void **state)
 	kp_modfile_close(&mf);
 }
 
+static void test_two_objects_one_function_each(void **state)
+{
+	/* One entry per array: the walk must not run into the other array. */
+	struct fake_ko_opts o = { .name = "kp_two", .livepatch = 1, .funcs = { "cmdline_proc_show" },
+				  .object2 = "kpt_busy", .funcs2 = { "kpt_busy_wait" }, .owner_struct = 1 };
+	struct kp_modfile mf;
+
+	assert_int_equal(kp_modfile_open(fake_ko("m/kp_two.ko", &o), 0, &mf, NULL), 0);
+	assert_false(mf.replace);
+	assert_int_equal(mf.funcs.n, 2);
+	assert_string_equal(mf.funcs.f[0].object, "vmlinux");
+	assert_string_equal(mf.funcs.f[0].name, "cmdline_proc_show");
+	assert_string_equal(mf.funcs.f[1].object, "kpt_busy");
+	assert_string_equal(mf.funcs.f[1].name, "kpt_busy_wait");
+	assert_int_equal(mf.funcs.f[1].sympos, 2);
+	kp_modfile_close(&mf);
+}
+
+static void test_two_objects_several_functions(void **state)
+{
+	struct fake_ko_opts o = { .name = "kp_many", .livepatch = 1, .replace = 1,
+				  .funcs = { "a_fn", "b_fn", "c_fn" },
+				  .object2 = "ext4", .funcs2 = { "x_fn", "y_fn" } };
+	struct kp_modfile mf;
+	static const char *const want[][2] = {
+		{ "vmlinux", "a_fn" }, { "vmlinux", "b_fn" }, { "vmlinux", "c_fn" },
+		{ "ext4", "x_fn" }, { "ext4", "y_fn" },
+	};
+
+	assert_int_equal(kp_modfile_open(fake_ko("m/kp_many.ko", &o), 0, &mf, NULL), 0);
+	assert_true(mf.replace);
+	assert_int_equal(mf.funcs.n, 5);
+	for (size_t i = 0; i < 5; i++) {
+		assert_string_equal(mf.funcs.f[i].object, want[i][0]);
+		assert_string_equal(mf.funcs.f[i].name, want[i][1]);
+	}
+	assert_int_equal(mf.funcs.f[3].sympos, 2);
+	assert_int_equal(mf.funcs.f[4].sympos, 3);
+	kp_modfile_close(&mf);
+}
+
 static void test_vermagic_mismatch_names_both(void **state)
 {
 	struct fake_ko_opts o = { .name = "kp_old", .livepatch = 1, .vermagic = FAKE_KREL2,
@@ -126,6 +167,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_reads_info_and_functions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replace_and_module_object, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_objects_one_function_each, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_objects_several_functions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vermagic_mismatch_names_both, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_livepatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),

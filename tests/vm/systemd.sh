@@ -151,17 +151,20 @@ vm_sd_image() {
 	echo "$img"
 }
 
-# vm_sd_boot [-t SECONDS] [-a KERNEL_ARGS] IMAGE GUEST_SCRIPT: boot the image
-# once, run GUEST_SCRIPT (sh, as root) after multi-user.target, print its
-# output, return its exit code (or 124/125/126, see above). The logs of boot
-# N stay in $VM_OUT/NAME.bootN/; VM_SD_LAST names that directory.
+# vm_sd_boot [-t SECONDS] [-a KERNEL_ARGS] [-d DISK]... IMAGE GUEST_SCRIPT:
+# boot the image once, run GUEST_SCRIPT (sh, as root) after
+# multi-user.target, print its output, return its exit code (or 124/125/126,
+# see above). Each -d adds a raw disk image, seen as /dev/vdb, /dev/vdc, ...
+# (the image itself is /dev/vda). The logs of boot N stay in
+# $VM_OUT/NAME.bootN/; VM_SD_LAST names that directory.
 vm_sd_boot() {
-	local timeout=$VM_SD_TIMEOUT append="" opt
+	local timeout=$VM_SD_TIMEOUT append="" disks=() opt
 	OPTIND=1
-	while getopts "t:a:" opt; do
+	while getopts "t:a:d:" opt; do
 		case $opt in
 		t) timeout=$OPTARG ;;
 		a) append="$append $OPTARG" ;;
+		d) disks+=(-drive "file=$OPTARG,if=virtio,format=raw") ;;
 		*) echo "vm_sd_boot: bad option" >&2; return 2 ;;
 		esac
 	done
@@ -197,7 +200,7 @@ vm_sd_boot() {
 	timeout $fg -k 5 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$VM_SD_MEM" \
 		-smp 1 -display none -no-reboot -nic none -monitor none \
 		-kernel "$kdir/vmlinuz" -initrd "${base%.img}.initrd.gz" \
-		-drive "file=$img,if=virtio,format=raw" \
+		-drive "file=$img,if=virtio,format=raw" "${disks[@]}" \
 		-append "root=/dev/vda console=ttyS0 loglevel=4 panic=-1 oops=panic$append" \
 		"${serial[@]}" -serial "file:$out/output.log" \
 		-serial "file:$out/dmesg.log" -serial "file:$out/result" \

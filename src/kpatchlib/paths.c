@@ -22,6 +22,18 @@ const char *kp_lib_dir(void) { return env_or("KPATCH_LIB_DIR", "/var/lib/kpatch"
 const char *kp_conf_dir(void) { return env_or("KPATCH_CONF_DIR", "/etc/kpatch"); }
 const char *kp_run_dir(void) { return env_or("KPATCH_RUN_DIR", "/run/kpatch"); }
 
+int kp_paths_overridden(void)
+{
+	static const char *const vars[] = {
+		"KPATCH_SYSFS_ROOT", "KPATCH_PROCFS_ROOT", "KPATCH_LIB_DIR", "KPATCH_CONF_DIR", "KPATCH_RUN_DIR",
+	};
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if (getenv(vars[i]))
+			return 1;
+	return 0;
+}
+
 int kp_path(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;

@@ -22,6 +22,9 @@ const char *kp_lib_dir(void);
 const char *kp_conf_dir(void);
 const char *kp_run_dir(void);
 
+/* 1 when any of the variables above is set: a test tree, not the system. */
+int kp_paths_overridden(void);
+
 /* snprintf into buf; -ENAMETOOLONG when it does not fit. */
 int kp_path(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

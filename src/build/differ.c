@@ -16,8 +16,15 @@
 
 static int add_func(struct kb *kb, const char *name, const char *objname, bool is_new)
 {
-	struct kb_func *f = realloc(kb->funcs, (kb->nfuncs + 1) * sizeof(*f));
+	struct kb_func *f;
 
+	/* Carried functions are global in the module: one name, one function. */
+	for (size_t i = 0; i < kb->nfuncs; i++)
+		if (!strcmp(kb->funcs[i].name, name))
+			return kb_fail(&kb->err, KB_EREFUSED,
+				       "function %s is carried from two patched files; build them as separate patches",
+				       name);
+	f = realloc(kb->funcs, (kb->nfuncs + 1) * sizeof(*f));
 	if (!f)
 		return kb_fail(&kb->err, KB_EENV, "out of memory");
 	kb->funcs = f;
@@ -59,12 +66,13 @@ static int read_manifest(struct kb *kb, struct kb_object *o)
 
 int kb_diff(struct kb *kb)
 {
+	char *symvers = kb_path("%s/Module.symvers", kb->headers);
 	size_t changed = 0;
 
 	for (size_t i = 0; i < kb->nobjs; i++) {
 		struct kb_object *o = &kb->objs[i];
 		char *log = kb_path("%s/diff-%zu.log", kb->work, i);
-		const char *argv[16];
+		const char *argv[20];
 		int n = 0, rc;
 
 		o->out = kb_path("%s/diff/%zu-patch.o", kb->work, i);
@@ -75,6 +83,9 @@ int kb_diff(struct kb *kb)
 			argv[n++] = "-v";
 		argv[n++] = "--entry-sizes";
 		argv[n++] = kb->entry_sizes;
+		/* Jump-label and static-call keys must be exported; the differ checks. */
+		argv[n++] = "--exports";
+		argv[n++] = symvers;
 		argv[n++] = "--object-name";
 		argv[n++] = o->objname;
 		argv[n++] = o->orig;

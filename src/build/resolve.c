@@ -80,6 +80,13 @@ static int resolve_object(struct kb *kb, struct kb_object *o)
 		bind = json_object_get_string(b);
 		if (!strcmp(bind, "global") && symvers_find(&kb->symvers, name))
 			continue;
+		/* The module loader needs it before livepatch relocations exist. */
+		if (json_object_object_get_ex(s, "needs_export", &n) && json_object_get_boolean(n)) {
+			ret = kb_fail(&kb->err, KB_EREFUSED,
+				      "%s: '%s' (a jump-label or static-call key) is not exported, and the module loader resolves it before livepatch can; keep the static key or static call out of the changed code",
+				      o->src, name);
+			break;
+		}
 		err = ksyms_sympos(&kb->ksyms, name, !strcmp(bind, "local"), &os, &pos);
 		if (err)
 			ret = refuse(kb, err, name, "symbol", o->src);

@@ -66,7 +66,15 @@ static int preflight(const struct kp_modfile *mf, const struct load_opts *o, int
 	if (ret || kp_live_read(&live, err))
 		return -1;
 	p = kp_live_find(&live, mf->name);
-	if (p && p->state == KP_LIVE_SUPERSEDED)
+	for (size_t i = 0; i < live.n && !p && !ret; i++)
+		/* The kernel runs one transition at a time and would refuse with EBUSY. */
+		if (live.p[i].state == KP_LIVE_PATCHING || live.p[i].state == KP_LIVE_UNPATCHING)
+			ret = kp_err_set(err, KP_E_KERNEL, 0,
+					 "cannot load %s while patch %s is %s; wait for it (kpatch list) or unload it",
+					 mf->name, live.p[i].name, kp_live_state_name(live.p[i].state));
+	if (ret)
+		;
+	else if (p && p->state == KP_LIVE_SUPERSEDED)
 		ret = kp_err_set(err, KP_E_KERNEL, 0, "module %s is loaded but its patch is disabled or superseded; `kpatch unload %s` first",
 				 mf->name, mf->name);
 	else if (p)

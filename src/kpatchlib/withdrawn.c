@@ -66,17 +66,20 @@ static int load_file(struct kp_withdrawn *w, const char *path, struct kp_err *er
 	FILE *f = fopen(path, "re");
 	char *text = NULL;
 	size_t size = 0;
+	ssize_t len;
 	int ret;
 
 	if (!f)
 		return errno == ENOENT ? 0 : kp_err_set(err, KP_E_SYSTEM, errno, "cannot read %s", path);
-	ret = getdelim(&text, &size, '\0', f) < 0 && ferror(f);
+	/* Read it whole; -1 at once means an empty file (or an error). */
+	len = getdelim(&text, &size, '\0', f);
+	ret = len < 0 && ferror(f);
 	fclose(f);
 	if (ret) {
 		free(text);
 		return kp_err_set(err, KP_E_SYSTEM, EIO, "cannot read %s", path);
 	}
-	ret = kp_withdrawn_parse(w, text ? text : "", path, err);
+	ret = kp_withdrawn_parse(w, len > 0 ? text : "", path, err);
 	free(text);
 	return ret;
 }

@@ -264,6 +264,14 @@ static void test_load_refusals(void **state)
 	snprintf(args, sizeof(args), "load %s", install(FAKE_KREL, "kp_live", NULL));
 	assert_int_equal(run(args), 0);
 	assert_string_equal(out, "patch module kp_live is already loaded\n");
+	/* One transition at a time. */
+	fake_write("etc/withdrawn", "");
+	fake_patch("kp_busy", 1, 1, NULL);
+	snprintf(args, sizeof(args), "load --allow-stack %s", fake_path("m/kp_new.ko"));
+	assert_int_equal(run(args), 7);
+	assert_string_equal(err, "kpatch: error: cannot load kp_new while patch kp_busy is patching; wait for it (kpatch list) or unload it\n");
+	assert_int_equal(system("rm -r \"$KPATCH_SYSFS_ROOT/kernel/livepatch/kp_busy\" \"$KPATCH_SYSFS_ROOT/module/kp_busy\""), 0);
+	fake_write("etc/withdrawn", "kp_new\n");
 	/* load --all goes on past failures and names each. */
 	install(FAKE_KREL, "kp_new", NULL);
 	assert_int_equal(run("load --all"), 8);

@@ -166,6 +166,9 @@ static void test_withdrawn_files(void **state)
 
 	assert_int_equal(kp_withdrawn_load(&w, &err), 0);	/* nothing configured */
 	assert_int_equal(w.n, 0);
+	fake_write("etc/withdrawn", "");	/* an empty list */
+	assert_int_equal(kp_withdrawn_load(&w, &err), 0);
+	assert_int_equal(w.n, 0);
 	fake_write("etc/withdrawn", "admin_one\n");
 	fake_write("etc/withdrawn.d/pkg", "pkg_two@" FAKE_KREL "\n");
 	fake_write("etc/withdrawn.d/.hidden", "ignored\n");

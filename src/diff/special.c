@@ -59,20 +59,23 @@ bool has_ftrace_entry(struct dctx *c, const struct kelf_sym *fn)
  * Jump labels and static calls are set up by the module loader before
  * livepatch relocations are applied, so what they reference outside the
  * patch must be exported: a key static in this file never is. A static
- * call whose key is not exported may name its exported trampoline instead
- * (the loader looks the key up from it), as the kernel's own modules do.
- * Without the export list, the symbol is flagged for the driver.
+ * call whose key is not exported names its trampoline instead (the loader
+ * looks the key up from an exported trampoline, as for the kernel's own
+ * modules); without the export list that is always done, since a wrong
+ * trampoline fails the load cleanly where an unresolved key corrupts
+ * memory. What remains unchecked is flagged for the driver.
  */
 static int early_reference(struct dctx *c, const struct kelf_sec *s,
 			   const struct kelf_sym *owner, struct kelf_sym **sym)
 {
 	const struct kdiff_exports *ex = c->opts->exports;
 	const char *name = (*sym)->name, *fn = owner ? owner->name : s->name;
+	bool static_call = !strcmp(s->name, ".static_call_sites");
 	struct kdiff_symbol *k = NULL;
 	char tramp[512];
 	size_t i;
 
-	if ((*sym)->sec || (strcmp(s->name, "__jump_table") && strcmp(s->name, ".static_call_sites")))
+	if ((*sym)->sec || (!static_call && strcmp(s->name, "__jump_table")))
 		return 0;
 	for (i = 0; i < c->res->nsymbols && !k; i++)
 		if (!strcmp(c->res->symbols[i].name, name))
@@ -83,20 +86,25 @@ static int early_reference(struct dctx *c, const struct kelf_sec *s,
 		return refuse(c, "%s: its %s entry uses %s, which is static in this file: the "
 			      "module loader needs it before livepatch relocations exist; use "
 			      "static_key_enabled() or a plain call instead", fn, s->name, name);
+	if (kdiff_exports_has(ex, name))
+		return 0;
+	if (static_call && !strncmp(name, "__SCK__", 7)) {
+		snprintf(tramp, sizeof(tramp), "__SCT__%s", name + 7);
+		if (!ex || kdiff_exports_has(ex, tramp)) {
+			*sym = external(c, tramp, kelf_find_symbol(c->orig, tramp));
+			if (!*sym)
+				return -1;
+			dlog(c, "static call in %s: key %s%s, using trampoline %s", fn, name,
+			     ex ? " is not exported" : " may not be exported", tramp);
+			for (i = 0; i < c->res->nsymbols; i++)
+				if (!strcmp(c->res->symbols[i].name, tramp))
+					c->res->symbols[i].needs_export = !ex;
+			return 0;
+		}
+	}
 	if (!ex) {
 		k->needs_export = true;
 		return 0;
-	}
-	if (kdiff_exports_has(ex, name))
-		return 0;
-	if (!strcmp(s->name, ".static_call_sites") && !strncmp(name, "__SCK__", 7)) {
-		snprintf(tramp, sizeof(tramp), "__SCT__%s", name + 7);
-		if (kdiff_exports_has(ex, tramp)) {
-			*sym = external(c, tramp, kelf_find_symbol(c->orig, tramp));
-			dlog(c, "static call in %s: key %s is not exported, using trampoline %s",
-			     fn, name, tramp);
-			return *sym ? 0 : -1;
-		}
 	}
 	return refuse(c, "%s: its %s entry uses %s, which the kernel does not export: the "
 		      "module loader needs it before livepatch relocations exist; use "

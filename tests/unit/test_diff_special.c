@@ -147,7 +147,31 @@ static void static_call_key_becomes_trampoline_when_not_exported(void **state)
 	assert_null(fx_symbol(f, "__SCK__resched"));
 	assert_null(fx_out_symbol(f, "__SCK__resched"));
 	assert_non_null(fx_symbol(f, "__SCT__resched"));
+	assert_false(fx_symbol(f, "__SCT__resched")->needs_export);
 	kdiff_exports_free(&ex);
+
+	/* exported key: kept */
+	assert_int_equal(fx_sh("printf '0x1\\t__SCK__resched\\tvmlinux\\tEXPORT_SYMBOL\\t\\n' > %s",
+			       path), 0);
+	assert_int_equal(kdiff_exports_load(path, &ex, f->res.msg, sizeof(f->res.msg)), 0);
+	assert_int_equal(fx_diff(f, SCALL_SRC("1"), SCALL_SRC("2")), KDIFF_CHANGED);
+	sc = kelf_find_section(f->outobj, ".static_call_sites");
+	assert_string_equal(sc->relas[1].sym->name, "__SCK__resched");
+	kdiff_exports_free(&ex);
+
+	/* neither exported: refused */
+	assert_int_equal(fx_sh(": > %s", path), 0);
+	assert_int_equal(kdiff_exports_load(path, &ex, f->res.msg, sizeof(f->res.msg)), 0);
+	assert_int_equal(fx_diff(f, SCALL_SRC("1"), SCALL_SRC("2")), KDIFF_REFUSED);
+	assert_non_null(strstr(f->res.msg, "fn_s: its .static_call_sites entry uses __SCK__resched"));
+	kdiff_exports_free(&ex);
+
+	/* unknown exports: the trampoline, flagged for the driver */
+	f->exports = NULL;
+	assert_int_equal(fx_diff(f, SCALL_SRC("1"), SCALL_SRC("2")), KDIFF_CHANGED);
+	sc = kelf_find_section(f->outobj, ".static_call_sites");
+	assert_string_equal(sc->relas[1].sym->name, "__SCT__resched");
+	assert_true(fx_symbol(f, "__SCT__resched")->needs_export);
 }
 
 /* objtool-style ORC: .orc_unwind_ip points at code, .orc_unwind runs parallel */

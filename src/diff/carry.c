@@ -125,38 +125,80 @@ static struct kelf_sym *carry_section(struct dctx *c, struct kelf_sec *ps, bool 
 	return d->out->secsym;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Every place of TS that something points at: where its blocks start. */
+static int find_block_starts(struct dctx *c, struct kelf_sec *ts)
+{
+	struct dsec *d = DSEC(ts);
+	size_t i, j, n = 0, cap = 0;
+	uint64_t *v = NULL;
+
+	for (i = 0; i < c->patched->nsecs; i++) {
+		struct kelf_sec *s = c->patched->secs[i];
+		bool in_code = s->sh.sh_flags & SHF_EXECINSTR;
+
+		if (DSEC(s)->cls == DC_IGNORE || s == ts)
+			continue;
+		for (j = 0; j < s->nrelas; j++) {
+			int64_t off;
+
+			if (s->relas[j].sym->sec != ts)
+				continue;
+			off = kelf_rela_target_offset(&s->relas[j], in_code);
+			if (off < 0 || (uint64_t)off > ts->size)
+				continue;
+			if (n == cap) {
+				uint64_t *nv = realloc(v, (cap ? cap * 2 : 64) * sizeof(*v));
+
+				if (!nv) {
+					free(v);
+					return fail(c, "out of memory");
+				}
+				v = nv;
+				cap = cap ? cap * 2 : 64;
+			}
+			v[n++] = off;
+		}
+	}
+	qsort(v, n, sizeof(*v), cmp_u64);
+	d->starts = v;
+	d->nstarts = n;
+	return 0;
+}
+
 /*
- * Replacement code is laid out one block after the other, each starting
- * where an .altinstructions entry points: a block ends where the next one
- * starts. Only the blocks of kept entries get their relocations, so code
- * that replaces instructions of functions not carried pulls nothing in.
+ * Replacement and auxiliary code is laid out one block after the other,
+ * each starting where an alternative entry or a jump points: a block ends
+ * where the next one starts. Only the blocks carried code uses get their
+ * relocations, so blocks of functions not carried pull nothing in.
  */
-static int carry_replacement(struct dctx *c, struct kelf_sec *ts, int64_t start)
+static int carry_block(struct dctx *c, struct kelf_sec *ts, int64_t start)
 {
 	struct dsec *d = DSEC(ts);
 	uint64_t end = ts->size, *v;
-	size_t i, j;
+	size_t i;
 
-	if (start < 0 || (uint64_t)start >= ts->size)
+	if (start < 0 || (uint64_t)start > ts->size)
 		return refuse(c, "%s: reference outside the section (offset %lld)", ts->name,
 			      (long long)start);
+	/* an empty replacement sits at the very end */
+	if ((uint64_t)start == ts->size)
+		return 0;
 	for (i = 0; i < d->nranges; i++)
 		if (d->ranges[i] == (uint64_t)start)
 			return 0;
-	for (i = 0; i < c->patched->nsecs; i++) {
-		struct kelf_sec *s = c->patched->secs[i];
-
-		if (DSEC(s)->cls != DC_SPECIAL)
-			continue;
-		for (j = 0; j < s->nrelas; j++) {
-			const struct kelf_rela *r = &s->relas[j];
-			int64_t off;
-
-			if (r->sym->sec != ts)
-				continue;
-			off = r->addend + (r->sym->type == STT_SECTION ? 0 : (int64_t)r->sym->value);
-			if (off > start && (uint64_t)off < end)
-				end = off;
+	if (!d->starts && find_block_starts(c, ts))
+		return -1;
+	for (i = 0; i < d->nstarts; i++) {
+		if (d->starts[i] > (uint64_t)start) {
+			end = d->starts[i];
+			break;
 		}
 	}
 	v = realloc(d->ranges, (d->nranges + 1) * sizeof(*v));
@@ -164,6 +206,8 @@ static int carry_replacement(struct dctx *c, struct kelf_sec *ts, int64_t start)
 		return fail(c, "out of memory");
 	d->ranges = v;
 	d->ranges[d->nranges++] = start;
+	dlog(c, "include %s block at %lld (%llu bytes)", ts->name, (long long)start,
+	     (unsigned long long)(end - start));
 	/* the whole section was copied: the block keeps its offset */
 	return queue_at(c, ts, start, end - start, d->out, start);
 }
@@ -252,12 +296,12 @@ static int convert_place(struct dctx *c, const struct kelf_rela *r, bool in_code
 	struct kelf_sym *y;
 
 	*named = NULL;
-	if (cls == DC_ALTREPL && !in_code) {
+	if (cls == DC_ALTREPL) {
 		*out = carry_section(c, ts, false);
 		*addend = r->addend + base;
-		return *out ? carry_replacement(c, ts, *addend) : -1;
+		return *out ? carry_block(c, ts, kelf_rela_target_offset(r, in_code)) : -1;
 	}
-	if (cls == DC_STRINGS || cls == DC_ALTREPL) {
+	if (cls == DC_STRINGS) {
 		*out = carry_section(c, ts, true);
 		*addend = r->addend + base;
 		return *out ? 0 : -1;

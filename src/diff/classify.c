@@ -43,7 +43,7 @@ static enum dclass classify(const struct kelf_sec *s, size_t entsize)
 		return DC_IGNORE;
 	if (entsize)
 		return DC_SPECIAL;
-	if (!strcmp(n, ".altinstr_replacement"))
+	if (!strcmp(n, ".altinstr_replacement") || !strcmp(n, ".altinstr_aux"))
 		return DC_ALTREPL;
 	if (family(n, ".init") || family(n, ".exit") || starts(n, ".init.") ||
 	    starts(n, ".exit.") || !strcmp(n, ".initcall") || starts(n, ".initcall"))

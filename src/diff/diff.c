@@ -125,7 +125,7 @@ enum kdiff_status kdiff_run(const char *orig_path, const char *patched_path,
 		free_keys(c.psyms, c.patched->nsyms);
 	if (c.patched && c.psecs)
 		for (size_t i = 0; i < c.patched->nsecs; i++)
-			free(c.psecs[i].ranges);
+			free(c.psecs[i].ranges), free(c.psecs[i].starts);
 	free(c.pend);
 	free(c.osecs);
 	free(c.psecs);

@@ -15,7 +15,8 @@ enum dclass {
 	DC_DATA,	/* named variables and constants */
 	DC_STRINGS,	/* mergeable strings and constants, used by offset */
 	DC_SPECIAL,	/* arrays of fixed-size entries about code */
-	DC_ALTREPL,	/* .altinstr_replacement: code used through .altinstructions */
+	DC_ALTREPL,	/* .altinstr_replacement, .altinstr_aux: blocks of code used by
+			 * alternatives and static_cpu_has() on behalf of functions */
 	DC_OTHER,	/* loaded, but not understood */
 };
 
@@ -27,8 +28,10 @@ struct dsec {
 	enum dclass cls;
 	size_t entsize;			/* DC_SPECIAL */
 	struct kelf_sec *out;		/* whole-section copy in the output */
-	uint64_t *ranges;		/* DC_ALTREPL: starts of the ranges carried */
+	uint64_t *ranges;		/* DC_ALTREPL: starts of the blocks carried */
 	size_t nranges;
+	uint64_t *starts;		/* DC_ALTREPL: every block start, sorted */
+	size_t nstarts;
 };
 
 struct dsym {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "elf/kelf.h"
@@ -229,20 +230,39 @@ elf_fail:
 int kelf_write(struct kelf *k, const char *path, struct kelf_err *err)
 {
 	struct wstate w = { .k = k };
+	struct stat st;
+	char *tmp;
 	size_t i;
 	int fd, rc;
 
+	/*
+	 * Write a temporary file beside the target and rename it on success:
+	 * a failed write never leaves a half-written object behind, and never
+	 * removes whatever was at PATH before (this runs as root).
+	 */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err->msg, sizeof(err->msg), "%s: exists and is not a regular file", path);
+		return -EEXIST;
+	}
+	if (asprintf(&tmp, "%s.tmpXXXXXX", path) < 0) {
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		return -ENOMEM;
+	}
 	elf_version(EV_CURRENT);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;
-		snprintf(err->msg, sizeof(err->msg), "%s: %s", path, strerror(errno));
+		snprintf(err->msg, sizeof(err->msg), "%s: %s", tmp, strerror(errno));
+		free(tmp);
 		return rc;
 	}
+	fchmod(fd, 0644);
 	w.e = elf_begin(fd, ELF_C_WRITE, NULL);
 	if (!w.e) {
 		snprintf(err->msg, sizeof(err->msg), "%s: libelf: %s", path, elf_errmsg(-1));
 		close(fd);
+		unlink(tmp);
+		free(tmp);
 		return -EIO;
 	}
 	rc = write_all(&w, err);
@@ -258,7 +278,12 @@ int kelf_write(struct kelf *k, const char *path, struct kelf_err *err)
 	free(w.symtab);
 	free(w.str.buf);
 	free(w.shstr.buf);
+	if (!rc && rename(tmp, path)) {
+		rc = -errno;
+		snprintf(err->msg, sizeof(err->msg), "%s: %s", path, strerror(errno));
+	}
 	if (rc)
-		unlink(path);
+		unlink(tmp);
+	free(tmp);
 	return rc;
 }

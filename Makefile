@@ -75,7 +75,7 @@ check-unit: unit-tests
 	tests/run-unit $(UNIT_TESTS)
 
 check-san:
-	$(MAKE) BUILD=build/san SAN=1 check-unit
+	$(MAKE) BUILD=$(BUILD)/san SAN=1 check-unit
 
 check-vm: programs
 	KPT_BIN_DIR=$(abspath $(BUILD))/bin tests/vm/run-all

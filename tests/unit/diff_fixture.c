@@ -111,8 +111,8 @@ enum kdiff_status fx_diff(struct fx *f, const char *orig_src, const char *patche
 	fx_compile(f, patched_src, f->patched);
 	/* KPATCH_DIFF_TEST_VERBOSE=1 shows the differ's decisions for each pair */
 	if (getenv("KPATCH_DIFF_TEST_VERBOSE"))
-		fx_sh("%s -v '%s' '%s' -o /dev/null --manifest /dev/null", fx_tool(),
-		      f->orig, f->patched);
+		fx_sh("%s -v '%s' '%s' -o '%s/verbose.o' --manifest '%s/verbose.json'", fx_tool(),
+		      f->orig, f->patched, f->dir, f->dir);
 	f->st = kdiff_run(f->orig, f->patched, &opts, &f->res);
 	if (f->st == KDIFF_CHANGED) {
 		if (kelf_write(f->res.out, f->out, &err))

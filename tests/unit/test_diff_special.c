@@ -52,6 +52,42 @@ static void alternatives_carry_only_their_replacement(void **state)
 	assert_true(repl->sh.sh_flags & SHF_EXECINSTR);
 }
 
+/* static_cpu_has(): the function jumps into its own .altinstr_aux block and back */
+#define AUX_SRC(v) \
+	"extern void helper_x(void); extern void helper_y(void);\n" \
+	"#define AUX(t) asm goto(\"jmp 6f\\n.pushsection .altinstr_aux,\\\"ax\\\"\\n6: call \" t " \
+	"\"\\njmp %l[done]\\n.popsection\" : : : : done); done:\n" \
+	"int fn_y(int x) { AUX(\"helper_y\"); return x * 3; }\n" \
+	"int fn_x(int x) { AUX(\"helper_x\"); return x + " v "; }\n"
+
+static void aux_blocks_follow_their_function(void **state)
+{
+	struct fx *f = *state;
+	struct kelf_sec *aux;
+	size_t i;
+	int to_helper = 0, back = 0;
+
+	assert_int_equal(fx_diff(f, AUX_SRC("1"), AUX_SRC("2")), KDIFF_CHANGED);
+	assert_non_null(fx_function(f, "fn_x"));
+	aux = kelf_find_section(f->outobj, ".altinstr_aux");
+	assert_non_null(aux);
+	assert_true(aux->sh.sh_flags & SHF_EXECINSTR);
+	for (i = 0; i < aux->nrelas; i++) {
+		const char *n = aux->relas[i].sym->name;
+
+		/* fn_x's block is the second: its relocations keep their offsets */
+		assert_true(aux->relas[i].offset >= 10);
+		to_helper += !strcmp(n, "helper_x");
+		back += !strcmp(n, "fn_x");
+		assert_string_not_equal(n, "helper_y");
+		assert_string_not_equal(n, "fn_y");
+	}
+	assert_int_equal(to_helper, 1);
+	assert_int_equal(back, 1);
+	assert_true(fx_out_relas_to(f, ".text.fn_x", ".altinstr_aux") >= 1);
+	assert_null(fx_symbol(f, "helper_y"));
+}
+
 /* A jump label: code, target and key, as arch_static_branch() writes them. */
 #define JUMP_MACRO(key) \
 	"#define JUMP(k) ({ asm goto(\"1: .byte 0x0f,0x1f,0x44,0x00,0x00\\n" \
@@ -228,6 +264,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(alternatives_carry_only_their_replacement, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(aux_blocks_follow_their_function, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(jump_table_key_must_be_exportable, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(jump_table_with_static_key_is_refused, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(jump_table_key_checked_against_exports, fx_setup, fx_teardown),

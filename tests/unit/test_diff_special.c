@@ -210,6 +210,50 @@ static void static_call_key_becomes_trampoline_when_not_exported(void **state)
 	assert_true(fx_symbol(f, "__SCT__resched")->needs_export);
 }
 
+/*
+ * One entry per function in each of the other special sections, laid out
+ * like the kernel's: 4-byte code offsets (.return_sites, .retpoline_sites,
+ * .smp_locks), exception entries (insn, fixup, data) and paravirt sites
+ * (an absolute address, type, length).
+ */
+#define SITES \
+	"#define SITES() asm volatile(\"1: nop\\n2: nop\\n" \
+	".pushsection .return_sites,\\\"a\\\"\\n.long 1b - .\\n.popsection\\n" \
+	".pushsection .retpoline_sites,\\\"a\\\"\\n.long 1b - .\\n.popsection\\n" \
+	".pushsection .smp_locks,\\\"a\\\"\\n.long 1b - .\\n.popsection\\n" \
+	".pushsection __ex_table,\\\"a\\\"\\n.long 1b - .\\n.long 2b - .\\n.long 7\\n.popsection\\n" \
+	".pushsection .parainstructions,\\\"a\\\"\\n.quad 1b\\n.byte 3\\n.byte 1\\n.skip 6\\n.popsection\")\n"
+#define SITES_SRC(v) SITES \
+	"int fn_m(int x) { SITES(); return x * 11; }\n" \
+	"int fn_n(int x) { SITES(); return x + " v "; }\n" \
+	"int fn_r(int x) { SITES(); return x * 13; }\n"
+
+static void entries_of_carried_functions_only(void **state)
+{
+	static const struct { const char *name; size_t size; } secs[] = {
+		{ ".return_sites", 4 }, { ".retpoline_sites", 4 }, { ".smp_locks", 4 },
+		{ "__ex_table", 12 }, { ".parainstructions", 16 },
+	};
+	struct fx *f = *state;
+	size_t i, j;
+
+	assert_int_equal(fx_diff(f, SITES_SRC("1"), SITES_SRC("2")), KDIFF_CHANGED);
+	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
+		struct kelf_sec *s = kelf_find_section(f->outobj, secs[i].name);
+
+		if (!s)
+			fail_msg("%s missing", secs[i].name);
+		assert_int_equal(s->size, secs[i].size);
+		assert_true(s->nrelas >= 1);
+		for (j = 0; j < s->nrelas; j++)
+			assert_string_equal(s->relas[j].sym->name, "fn_n");
+	}
+	/* the data word of the exception entry comes along unchanged */
+	assert_int_equal(*(int32_t *)(kelf_find_section(f->outobj, "__ex_table")->data + 8), 7);
+	/* fixup and insn both rebased onto the carried copy */
+	assert_int_equal(kelf_find_section(f->outobj, "__ex_table")->nrelas, 2);
+}
+
 /* objtool-style ORC: .orc_unwind_ip points at code, .orc_unwind runs parallel */
 #define ORC_SRC(v) \
 	"#define ORC(b) asm volatile(\"1:\\n.pushsection .orc_unwind_ip,\\\"a\\\"\\n.long 1b - .\\n" \
@@ -269,6 +313,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(jump_table_with_static_key_is_refused, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(jump_table_key_checked_against_exports, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(static_call_key_becomes_trampoline_when_not_exported, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(entries_of_carried_functions_only, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(orc_entries_follow_their_ip, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(func_strings_are_copied, fx_setup, fx_teardown),
 	};

@@ -106,10 +106,19 @@ int compare_objects(struct dctx *c);
 
 /* carry.c */
 int carry_functions(struct dctx *c);
+int carry_pending(struct dctx *c);
+int queue_at(struct dctx *c, struct kelf_sec *psec, uint64_t start,
+	     uint64_t len, struct kelf_sec *out, uint64_t out_off);
+struct kelf_sym *carry_symbol(struct dctx *c, struct dsym *d);
+struct kelf_sym *carry_section(struct dctx *c, struct kelf_sec *ps, bool relas);
+
+/* blocks.c */
+int carry_block(struct dctx *c, struct kelf_sec *ts, int64_t start);
+
+/* convert.c */
 int convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
 		 struct kelf_sym **sym, int64_t *addend);
 struct kelf_sym *owner_function(const struct kelf_rela *r, const struct kelf *k);
-int carry_pending(struct dctx *c);
 struct kelf_sym *external(struct dctx *c, const char *name, const struct kelf_sym *orig);
 int prune_externals(struct dctx *c);
 

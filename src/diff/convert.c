@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rewriting one relocation of carried code or data for the output: a
+ * reference to another carried function stays inside; to new data or to
+ * mergeable strings carries them too; anything else that already exists in
+ * the kernel becomes an undefined global symbol named as in the original
+ * object, which the driver resolves (exported symbol or livepatch
+ * relocation).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff/diff_int.h"
+
+/*
+ * The output's undefined symbol NAME, added once, and its manifest entry
+ * with the binding and type ORIG had in the original object.
+ */
+struct kelf_sym *external(struct dctx *c, const char *name,
+			  const struct kelf_sym *orig)
+{
+	struct kdiff_result *res = c->res;
+	struct kdiff_symbol *v;
+	struct kelf_sym *y;
+	size_t i;
+
+	for (i = 0; i < c->out->nsyms; i++) {
+		y = c->out->syms[i];
+		if (!y->sec && y->type != STT_SECTION && !strcmp(y->name, name))
+			return y;
+	}
+	/* an undefined weak reference stays weak: it may stay unresolved */
+	y = kelf_add_symbol(c->out, name,
+			    orig && !orig->sec && orig->bind == STB_WEAK ? STB_WEAK : STB_GLOBAL,
+			    STT_NOTYPE, NULL, 0, 0);
+	v = realloc(res->symbols, (res->nsymbols + 1) * sizeof(*v));
+	if (!y || !v) {
+		fail(c, "out of memory");
+		return NULL;
+	}
+	res->symbols = v;
+	memset(&v[res->nsymbols], 0, sizeof(v[res->nsymbols]));
+	v[res->nsymbols].name = strdup(name);
+	v[res->nsymbols].bind = orig ? orig->bind : STB_GLOBAL;
+	v[res->nsymbols].type = orig ? orig->type : STT_NOTYPE;
+	if (!v[res->nsymbols].name) {
+		fail(c, "out of memory");
+		return NULL;
+	}
+	res->nsymbols++;
+	dlog(c, "external %s (%s in the original)", name,
+	     orig && orig->bind == STB_LOCAL ? "local" : "global");
+	return y;
+}
+
+/*
+ * __func__ strings are constants whose address nobody compares: a copy
+ * saves a livepatch relocation and a position lookup among the thousands
+ * of same-named "__func__.N" symbols of the kernel.
+ */
+static bool is_function_name(const struct kelf_sym *y)
+{
+	static const char *const prefixes[] = {
+		"__func__.", "__FUNCTION__.", "__PRETTY_FUNCTION__.",
+	};
+	size_t i;
+
+	if (y->type != STT_OBJECT || y->bind != STB_LOCAL || (y->sec->sh.sh_flags & SHF_WRITE))
+		return false;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(y->name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/* The function a relocation points into, or NULL. */
+struct kelf_sym *owner_function(const struct kelf_rela *r, const struct kelf *k)
+{
+	struct kelf_sym *t = r->sym;
+
+	if (!t->sec || DSEC(t->sec)->cls != DC_TEXT)
+		return NULL;
+	if (t->type == STT_SECTION)
+		t = kelf_rela_target_symbol(r, false, k, NULL);
+	return t && t->type == STT_FUNC ? t : NULL;
+}
+
+/*
+ * A reference to a place inside section TS rather than to a symbol: a
+ * section symbol, or a label the assembler kept (.LC0 in a mergeable
+ * section). Strings and replacement code are carried whole; anything else
+ * is mapped to the function or variable covering the place.
+ */
+static int convert_place(struct dctx *c, const struct kelf_rela *r, bool in_code,
+			 struct kelf_sym **out, int64_t *addend, struct kelf_sym **named)
+{
+	struct kelf_sec *ts = r->sym->sec;
+	enum dclass cls = DSEC(ts)->cls;
+	int64_t base = r->sym->type == STT_SECTION ? 0 : (int64_t)r->sym->value;
+	struct kelf_sym *y;
+
+	*named = NULL;
+	if (cls == DC_ALTREPL) {
+		*out = carry_section(c, ts, false);
+		*addend = r->addend + base;
+		return *out ? carry_block(c, ts, kelf_rela_target_offset(r, in_code)) : -1;
+	}
+	if (cls == DC_STRINGS) {
+		*out = carry_section(c, ts, true);
+		*addend = r->addend + base;
+		return *out ? 0 : -1;
+	}
+	y = kelf_rela_target_symbol(r, in_code, c->patched, NULL);
+	if (!y) {
+		if (cls == DC_DATA && !(ts->sh.sh_flags & SHF_WRITE)) {
+			*out = carry_section(c, ts, true);
+			*addend = r->addend + base;
+			return *out ? 0 : -1;
+		}
+		return refuse(c, "%s: reference to an unnamed location (offset %lld) the "
+			      "differ cannot map to a symbol", ts->name,
+			      (long long)kelf_rela_target_offset(r, in_code));
+	}
+	*named = y;
+	*addend = r->addend + base - (int64_t)y->value;
+	return 0;
+}
+
+int convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
+		 struct kelf_sym **out, int64_t *addend)
+{
+	struct kelf_sym *t = r->sym;
+	struct dsym *d;
+
+	*out = NULL;
+	*addend = r->addend;
+	if (t->sec && (t->type == STT_SECTION || t->type == STT_NOTYPE ||
+		       DSEC(t->sec)->cls == DC_STRINGS)) {
+		if (convert_place(c, r, in_code, out, addend, &t))
+			return -1;
+		if (*out)
+			return 0;
+	}
+	if (!t->sec) {
+		*out = external(c, t->name, kelf_find_symbol(c->orig, t->name));
+		return *out ? 0 : -1;
+	}
+	d = DSYM(t);
+	if (DSEC(t->sec)->cls == DC_INIT)
+		return refuse(c, "%s: carried code references __init/__exit symbol %s, which is "
+			      "freed after boot", t->sec->name, t->name);
+	if (d->carry) {
+		*out = carry_symbol(c, d);
+		return *out ? 0 : -1;
+	}
+	if (d->twin && !is_function_name(t)) {
+		*out = external(c, d->twin->sym->name, d->twin->sym);
+		return *out ? 0 : -1;
+	}
+	if (d->twin) {
+		/* a copy is as good, and needs no livepatch relocation */
+		d->carry = true;
+		dlog(c, "include copy of %s (constant function name)", t->name);
+		*out = carry_symbol(c, d);
+		return *out ? 0 : -1;
+	}
+	if (t->type == STT_FUNC)
+		return refuse(c, "%s: new function not carried (internal error)", t->name);
+	d->carry = true;
+	dlog(c, "include new %s %s (referenced by carried code)",
+	     t->type == STT_OBJECT ? "variable" : "symbol", t->name);
+	*out = carry_symbol(c, d);
+	return *out ? 0 : -1;
+}
+
+/*
+ * Drops undefined symbols nothing refers to any more (a static-call key
+ * replaced by its trampoline), so the manifest lists only what is used.
+ */
+int prune_externals(struct dctx *c)
+{
+	struct kelf *k = c->out;
+	struct kdiff_result *res = c->res;
+	size_t i, j, n;
+
+	for (i = 0; i < k->nsyms; i++)
+		k->syms[i]->priv = NULL;
+	for (i = 0; i < k->nsecs; i++)
+		for (j = 0; j < k->secs[i]->nrelas; j++)
+			k->secs[i]->relas[j].sym->priv = k;	/* mark: used */
+	for (i = 0, n = 0; i < k->nsyms; i++) {
+		struct kelf_sym *y = k->syms[i];
+
+		if (!y->sec && !y->priv) {
+			for (j = 0; j < res->nsymbols; j++) {
+				if (strcmp(res->symbols[j].name, y->name))
+					continue;
+				free(res->symbols[j].name);
+				memmove(&res->symbols[j], &res->symbols[j + 1],
+					(res->nsymbols - j - 1) * sizeof(res->symbols[j]));
+				res->nsymbols--;
+				break;
+			}
+			free(y->name);
+			free(y);
+			continue;
+		}
+		y->priv = NULL;
+		k->syms[n++] = y;
+	}
+	k->nsyms = n;
+	return 0;
+}

@@ -127,7 +127,9 @@ vm_sd_image() {
 	local name=$1 base img stage p
 	base=$(vm_sd_base "$krel") || { echo "vm_sd_image: no base image for $krel" >&2; return 2; }
 	img="$VM_OUT/$name.img"
-	cp --sparse=always "$base" "$img" || return 2
+	# The initramfs too: the test's boots then need nothing from the cache.
+	cp --sparse=always "$base" "$img" &&
+		cp "${base%.img}.initrd.gz" "$VM_OUT/$name.initrd.gz" || return 2
 	echo "$krel" >"$VM_OUT/$name.kernel"
 	echo 0 >"$VM_OUT/$name.boots"
 
@@ -169,12 +171,11 @@ vm_sd_boot() {
 		esac
 	done
 	shift $((OPTIND - 1))
-	local img=$1 script=$2 name krel kdir base n out
+	local img=$1 script=$2 name krel kdir n out
 	name=$(basename "$img" .img)
 	krel=$(cat "$VM_OUT/$name.kernel" 2>/dev/null) ||
 		{ echo "vm_sd_boot: $img was not made by vm_sd_image" >&2; return 2; }
 	kdir=$(kernel_dir "$krel")
-	base=$(vm_sd_base "$krel") || return 2
 	[ -f "$script" ] || { echo "vm_sd_boot: no guest script $script" >&2; return 2; }
 	vm_sd_put "$img" "$script" /usr/local/lib/kpt-sd/test.sh || return 2
 
@@ -199,7 +200,7 @@ vm_sd_boot() {
 	local start=$SECONDS
 	timeout $fg -k 5 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$VM_SD_MEM" \
 		-smp 1 -display none -no-reboot -nic none -monitor none \
-		-kernel "$kdir/vmlinuz" -initrd "${base%.img}.initrd.gz" \
+		-kernel "$kdir/vmlinuz" -initrd "$VM_OUT/$name.initrd.gz" \
 		-drive "file=$img,if=virtio,format=raw" "${disks[@]}" \
 		-append "root=/dev/vda console=ttyS0 loglevel=4 panic=-1 oops=panic$append" \
 		"${serial[@]}" -serial "file:$out/output.log" \

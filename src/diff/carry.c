@@ -101,6 +101,8 @@ struct kelf_sym *carry_symbol(struct dctx *c, struct dsym *d)
 	d->carry = true;
 	if (queue(c, y->sec, y->value, len, s))
 		return NULL;
+	if (y->type == STT_FUNC && relink_local_calls(c, y, s))
+		return NULL;
 	return d->out;
 }
 

@@ -112,6 +112,9 @@ int queue_at(struct dctx *c, struct kelf_sec *psec, uint64_t start,
 struct kelf_sym *carry_symbol(struct dctx *c, struct dsym *d);
 struct kelf_sym *carry_section(struct dctx *c, struct kelf_sec *ps, bool relas);
 
+/* localcalls.c */
+int relink_local_calls(struct dctx *c, const struct kelf_sym *fn, struct kelf_sec *out);
+
 /* blocks.c */
 int carry_block(struct dctx *c, struct kelf_sec *ts, int64_t start);
 

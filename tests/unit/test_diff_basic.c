@@ -178,6 +178,45 @@ static void new_function_and_new_data_are_carried(void **state)
 	assert_null(fx_symbol(f, "calls"));
 }
 
+/* __sched and friends put several functions in one section */
+#define SHARED(v) \
+	"#define __sched __attribute__((section(\".sched.text\")))\n" \
+	"extern void ext(int);\n" \
+	"static noinline __sched void inner(int x) { ext(x); ext(x + 1); }\n" \
+	"noinline __sched void mid(int x) { inner(x); ext(" v "); }\n" \
+	"__sched void outer(int x) { inner(x * 2); mid(x); ext(2); }\n"
+
+static void calls_inside_a_shared_section_get_relocations(void **state)
+{
+	struct fx *f = *state;
+	struct kelf_sym *mid;
+	size_t i;
+	bool found = false;
+
+	assert_int_equal(fx_diff(f, SHARED("3"), SHARED("4")), KDIFF_CHANGED);
+	assert_non_null(fx_function(f, "mid"));
+	assert_int_equal(f->res.nfunctions, 1);
+	mid = fx_out_symbol(f, "mid");
+	assert_non_null(mid);
+	/* the assembler resolved "call inner" itself; the copy needs a relocation */
+	for (i = 0; i < mid->sec->nrelas; i++) {
+		struct kelf_rela *r = &mid->sec->relas[i];
+
+		if (!strcmp(r->sym->name, "inner")) {
+			uint32_t disp;
+
+			memcpy(&disp, mid->sec->data + r->offset, 4);
+			assert_int_equal(disp, 0);
+			assert_int_equal(r->addend, -4);
+			assert_int_equal(mid->sec->data[r->offset - 1], 0xe8);
+			found = true;
+		}
+	}
+	assert_true(found);
+	assert_non_null(fx_symbol(f, "inner"));
+	assert_int_equal(fx_symbol(f, "inner")->bind, STB_LOCAL);
+}
+
 static void tool_writes_outputs_and_exit_codes(void **state)
 {
 	struct fx *f = *state;
@@ -215,6 +254,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(identical_source_is_no_change, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(other_string_moving_is_no_change, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(new_function_and_new_data_are_carried, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(calls_inside_a_shared_section_get_relocations, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(tool_writes_outputs_and_exit_codes, fx_setup, fx_teardown),
 	};
 

@@ -106,6 +106,7 @@ _vm_sd_put_cmds() {
 
 # vm_sd_get IMAGE SRC DEST: copy a file out of the image (not booted).
 vm_sd_get() {
+	rm -f "$3"
 	debugfs -R "dump -p $2 $3" "$1" 2>/dev/null && [ -e "$3" ] ||
 		{ echo "vm_sd_get: no $2 in $1" >&2; return 1; }
 }

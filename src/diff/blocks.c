@@ -51,7 +51,8 @@ static int find_block_starts(struct dctx *c, struct kelf_sec *ts)
 			v[n++] = off;
 		}
 	}
-	qsort(v, n, sizeof(*v), cmp_u64);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_u64);
 	d->starts = v;
 	d->nstarts = n;
 	return 0;

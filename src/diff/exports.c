@@ -66,7 +66,8 @@ int kdiff_exports_load(const char *path, struct kdiff_exports *ex, char *msg, si
 	}
 	free(line);
 	fclose(f);
-	qsort(ex->names, ex->n, sizeof(*ex->names), cmp_name);
+	if (ex->n)
+		qsort(ex->names, ex->n, sizeof(*ex->names), cmp_name);
 	return 0;
 nomem:
 	snprintf(msg, msglen, "out of memory");
@@ -79,5 +80,5 @@ fail:
 
 bool kdiff_exports_has(const struct kdiff_exports *ex, const char *name)
 {
-	return ex && bsearch(&name, ex->names, ex->n, sizeof(*ex->names), cmp_name);
+	return ex && ex->n && bsearch(&name, ex->names, ex->n, sizeof(*ex->names), cmp_name);
 }

@@ -145,7 +145,8 @@ static int load_relas(struct kelf *k, const char *path, struct kelf_err *err)
 					  k->syms[symi - 1], r.r_addend))
 				return fail(err, -ENOMEM, path, "out of memory");
 		}
-		qsort(base->relas, base->nrelas, sizeof(*base->relas), cmp_rela);
+		if (base->nrelas)
+			qsort(base->relas, base->nrelas, sizeof(*base->relas), cmp_rela);
 	}
 	return 0;
 }

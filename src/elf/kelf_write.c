@@ -107,7 +107,8 @@ static int write_all(struct wstate *w, struct kelf_err *err)
 	/* symbol order: locals first, as ELF requires */
 	for (i = 0; i < k->nsyms; i++)
 		k->syms[i]->index = i;
-	qsort(k->syms, k->nsyms, sizeof(*k->syms), cmp_local_first);
+	if (k->nsyms)
+		qsort(k->syms, k->nsyms, sizeof(*k->syms), cmp_local_first);
 	for (i = 0; i < k->nsyms; i++) {
 		k->syms[i]->index = i + 1;
 		if (k->syms[i]->bind == STB_LOCAL)

@@ -46,7 +46,8 @@ vm_sd_base() {
 }
 
 # vm_sd_put IMAGE SRC DEST: copy a file, a symlink or a directory tree into
-# the image (not booted) at DEST, owned by root, keeping SRC's permissions.
+# the image (not booted) at DEST, owned by root, with SRC's permissions
+# (a directory that exists takes them too).
 # Replaces what is there; creates missing parent directories.
 vm_sd_put() {
 	local img=$1 src=$2 dest=$3 cmds err
@@ -134,9 +135,10 @@ vm_sd_image() {
 	echo "$krel" >"$VM_OUT/$name.kernel"
 	echo 0 >"$VM_OUT/$name.boots"
 
-	# One tree, one debugfs run: the image's additions for this test.
+	# The image's additions for this test, staged as trees and written in.
 	stage=$(mktemp -d "$VM_OUT/stage.XXXXXX")
 	mkdir -p "$stage/sbin" "$stage/modules/other"
+	chmod 0755 "$stage/sbin" "$stage/modules" "$stage/modules/other"
 	for p in "${KPT_BIN_DIR:-$VM_TOP/build/bin}"/*; do
 		[ -f "$p" ] && [ -x "$p" ] && install -m 0755 "$p" "$stage/sbin/"
 	done

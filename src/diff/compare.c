@@ -162,6 +162,23 @@ static int compare_symbol(struct dctx *c, struct dsym *d)
 	return 0;
 }
 
+/* Whole-section comparison: bytes and relocations. */
+static bool same_contents(const struct kelf_sec *p, const struct kelf_sec *o)
+{
+	size_t i;
+
+	if (p->size != o->size || p->sh.sh_type != o->sh.sh_type || p->nrelas != o->nrelas)
+		return false;
+	if (p->data && o->data && memcmp(p->data, o->data, p->size))
+		return false;
+	for (i = 0; i < p->nrelas; i++)
+		if (p->relas[i].offset != o->relas[i].offset ||
+		    p->relas[i].type != o->relas[i].type ||
+		    !same_target(&p->relas[i], &o->relas[i], false))
+			return false;
+	return true;
+}
+
 /* Anonymous contents of sections the differ does not understand. */
 static int compare_other_sections(struct dctx *c)
 {
@@ -176,8 +193,7 @@ static int compare_other_sections(struct dctx *c)
 		if (!p->twin)
 			return refuse(c, "%s: new section the differ does not understand; "
 				      "keep the patch out of it", s->name);
-		if (s->size != p->twin->sec->size ||
-		    (s->data && memcmp(s->data, p->twin->sec->data, s->size)))
+		if (!same_contents(s, p->twin->sec))
 			return refuse(c, "%s: section changed and the differ does not understand it; "
 				      "keep the patch out of it", s->name);
 	}

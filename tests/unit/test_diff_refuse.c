@@ -142,6 +142,16 @@ static void new_unknown_section(void **state)
 		       "odd_things", "does not understand");
 }
 
+#define PTRS(t) \
+	"asm(\".pushsection kp_ptrs,\\\"a\\\"\\n.quad " t "\\n.popsection\");\n" \
+	"int use(void) { return 2; }\n"
+
+static void changed_relocation_in_unknown_section(void **state)
+{
+	/* the bytes are zero either way: only the relocation differs */
+	assert_refused(*state, PTRS("target_a"), PTRS("target_b"), "kp_ptrs", "does not understand");
+}
+
 static void tool_prints_one_line_and_exits_4(void **state)
 {
 	struct fx *f = *state;
@@ -171,6 +181,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(changed_notrace_with_address_taken, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_unknown_section, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(new_unknown_section, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(changed_relocation_in_unknown_section, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(tool_prints_one_line_and_exits_4, fx_setup, fx_teardown),
 	};
 

@@ -55,6 +55,30 @@ struct kelf_sym *external(struct dctx *c, const char *name,
 }
 
 /*
+ * A writable variable of the original object with the same name once
+ * numbering is dropped, that correlation could not pair: the "new"
+ * variable may well be it, and carrying a fresh copy would lose its state.
+ */
+static struct dsym *unpaired_namesake(struct dctx *c, const struct dsym *d)
+{
+	size_t i;
+
+	/* a fresh "printed once" flag only means one more warning */
+	if (!d->key || !(d->sym->sec->sh.sh_flags & SHF_WRITE) ||
+	    !strcmp(d->sym->sec->name, ".data.once"))
+		return NULL;
+	for (i = 0; i < c->orig->nsyms; i++) {
+		struct dsym *o = &c->osyms[i];
+
+		if (!o->twin && o->key && o->sym->type == d->sym->type &&
+		    o->sym->sec && (o->sym->sec->sh.sh_flags & SHF_WRITE) &&
+		    !strcmp(o->key, d->key))
+			return o;
+	}
+	return NULL;
+}
+
+/*
  * __func__ strings are constants whose address nobody compares: a copy
  * saves a livepatch relocation and a position lookup among the thousands
  * of same-named "__func__.N" symbols of the kernel.
@@ -167,6 +191,10 @@ int convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
 	}
 	if (t->type == STT_FUNC)
 		return refuse(c, "%s: new function not carried (internal error)", t->name);
+	if (unpaired_namesake(c, d))
+		return refuse(c, "%s: cannot tell which variable of the original object it is (%s "
+			      "is unpaired too), so its state would be lost; give the new "
+			      "variable another name", t->name, unpaired_namesake(c, d)->sym->name);
 	d->carry = true;
 	dlog(c, "include new %s %s (referenced by carried code)",
 	     t->type == STT_OBJECT ? "variable" : "symbol", t->name);

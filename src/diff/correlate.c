@@ -5,12 +5,17 @@
  *
  * 1. Same name, unique on both sides, unless the name is numbered and its
  *    key is shared (then the number says nothing).
- * 2. Same name once compiler numbering is dropped ("foo.isra.0" and
+ * 2. Same key, disambiguated by contents for read-only data ("__func__.N"),
+ *    or by who uses it: a static local "counter.N" of function f pairs with
+ *    the "counter.M" that f's twin uses, if f uses only one "counter".
+ * 3. Same name once compiler numbering is dropped ("foo.isra.0" and
  *    "foo.isra.1" are both "foo.isra"; "counter.3" is "counter"), when that
  *    key is unique among the symbols still unpaired on both sides.
- * 3. Same key, disambiguated by who uses it: a static local "counter.N" of
- *    function f pairs with the "counter.M" that f's twin uses; read-only
- *    data ("__func__.N") by its contents.
+ *
+ * What stays unpaired is new: a caller that used it changes and carries
+ * the new copy, which is safe for code and constants. For a writable
+ * variable it would lose the running kernel's state, so inclusion refuses
+ * a "new" variable with an unpaired namesake in the original.
  *
  * A ".cold" part follows its parent ("foo.cold" belongs to "foo"); sections
  * pair through the symbol they hold, or by name when they hold none.
@@ -200,6 +205,16 @@ static void pair_by_user(struct dctx *c)
 
 		if (!correlatable(p->sym) || p->twin || !p->ref_by || !p->ref_by->twin)
 			continue;
+		/* two of the same name in one function: which is which is a guess */
+		for (j = 0; j < c->patched->nsyms; j++) {
+			struct dsym *q = &c->psyms[j];
+
+			if (q != p && correlatable(q->sym) && !q->twin && q->ref_by == p->ref_by &&
+			    q->sym->type == p->sym->type && !strcmp(q->key, p->key))
+				break;
+		}
+		if (j < c->patched->nsyms)
+			continue;
 		for (j = 0; j < c->orig->nsyms; j++) {
 			struct dsym *q = &c->osyms[j];
 
@@ -330,7 +345,7 @@ int correlate(struct dctx *c)
 		return -1;
 	pair_by_contents(c);
 	pair_by_user(c);
-	if (pair_unique(c, true, false) || pair_unique(c, false, true))
+	if (pair_unique(c, true, false))
 		return -1;
 	find_children(c->patched, c->psyms);
 	find_children(c->orig, c->osyms);

@@ -93,6 +93,22 @@ static void renumbered_func_strings_pair_by_contents(void **state)
 	assert_non_null(fx_function(f, "f4"));
 }
 
+#define TWO_COUNTERS \
+	"int first(void) { static int counter; return ++counter; }\n" \
+	"int second(void) { static int counter; return counter += 2; }\n"
+
+static void ambiguous_static_local_is_refused(void **state)
+{
+	struct fx *f = *state;
+
+	/* second now has two "counter"s: which one is the old one is a guess */
+	assert_int_equal(fx_diff(f, TWO_COUNTERS,
+		"int first(void) { static int counter; return ++counter; }\n"
+		"int second(void) { static int counter; { static int counter; counter++; }\n"
+		"  return counter += 2; }\n"), KDIFF_REFUSED);
+	assert_non_null(strstr(f->res.msg, "cannot tell which variable"));
+}
+
 #define CONSTPROP(body_a) \
 	"extern void note(int);\n" \
 	"static noinline int scale(int x, int k) { note(x); return x * k + 1; }\n" \
@@ -267,6 +283,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(renumbered_static_locals, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(renumbered_func_strings_pair_by_contents, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(ambiguous_static_local_is_refused, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(constprop_callee_keeps_suffixed_name, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(renumbered_suffix_is_the_same_function, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_suffixed_function_keeps_original_name, fx_setup, fx_teardown),

@@ -139,6 +139,14 @@ int kb_build_module(struct kb *kb)
 		free(tail);
 		return -1;
 	}
+	{
+		/* As distributions install modules: without debug info (mostly the template's). */
+		const char *argv[] = { "strip", "--strip-debug", ko, NULL };
+
+		if (kb_run(argv, NULL, log))
+			return kb_fail(&kb->err, KB_EMODULE, "strip --strip-debug %s failed (log: %s)",
+				       ko, log);
+	}
 	refs = calloc(kb->nrefs + 1, sizeof(*refs));
 	for (size_t i = 0; i < kb->nrefs; i++)
 		refs[n++] = (struct klp_ref){ kb->refs[i].name, kb->refs[i].objname,

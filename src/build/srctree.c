@@ -277,9 +277,11 @@ out:
 	kb->tree = kb_path("%s/tree", kb->srcroot);
 	kb->entry_sizes = kb_path("%s/entry-sizes.json", kb->srcroot);
 symbols:
-	if (!kb->sysmap)
-		kb->sysmap = kb->symbols ? strdup(kb->symbols) : kb_path("%s/System.map", kb->srcroot);
-	if (kb->sourcedir && !kb->symbols)
+	if (kb->symbols)
+		kb->sysmap = strdup(kb->symbols);
+	else if (kb_exists(kb_path("%s/System.map", kb->srcroot)))
+		kb->sysmap = kb_path("%s/System.map", kb->srcroot);
+	else	/* --sourcedir before any Debian-mode build of this release */
 		kb->sysmap = kb_path("%s/System.map", kb->kdir);
 	return 0;
 }

@@ -27,6 +27,7 @@ struct kelf_err {
 };
 
 struct kelf_rela {
+	const struct kelf_sec *sec;	/* the section it applies to */
 	uint64_t offset;
 	uint32_t type;
 	int64_t addend;

@@ -149,6 +149,7 @@ int kelf_add_rela(struct kelf_sec *sec, uint64_t offset, uint32_t type,
 		 sizeof(*sec->relas)))
 		return -ENOMEM;
 	r = &sec->relas[sec->nrelas++];
+	r->sec = sec;
 	r->offset = offset;
 	r->type = type;
 	r->sym = sym;

@@ -71,11 +71,56 @@ bool kelf_rela_is_pcrel(uint32_t type)
 }
 
 /*
+ * Size of the immediate that follows the 32-bit displacement at D+OFF in
+ * a rip-relative instruction (ModRM mod=00 rm=101), decoded backwards from
+ * the ModRM byte: 0 for loads, stores and calls, 1/2/4 for the
+ * ALU/mov/test-with-immediate forms the compiler emits on variables.
+ */
+static unsigned int imm_after_disp(const unsigned char *d, uint64_t off)
+{
+	unsigned int reg;
+	bool op16 = false;
+	uint64_t i;
+	unsigned char op, modrm;
+
+	if (off < 2)
+		return 0;
+	modrm = d[off - 1];
+	op = d[off - 2];
+	reg = (modrm >> 3) & 7;
+	if ((modrm & 0xc7) != 0x05)
+		return 0;
+	if (off >= 3 && d[off - 3] == 0x0f)
+		return op == 0xba ? 1 : 0;		/* bt* $imm8 */
+	if (off >= 4 && d[off - 4] == 0x0f && d[off - 3] == 0x3a)
+		return 1;				/* 0f 3a xx: imm8 */
+	for (i = off - 2; i > 0 && off - 2 - i < 4; i--) {
+		unsigned char p = d[i - 1];
+
+		if (p == 0x66)
+			op16 = true;
+		else if (!(p >= 0x40 && p <= 0x4f) && p != 0xf0 && p != 0xf2 && p != 0xf3 &&
+			 p != 0x2e && p != 0x3e && p != 0x26 && p != 0x64 && p != 0x65 && p != 0x36)
+			break;
+	}
+	switch (op) {
+	case 0x80: case 0x83: case 0xc6: case 0xc0: case 0xc1: case 0x6b:
+		return 1;
+	case 0xf6:
+		return reg < 2 ? 1 : 0;
+	case 0x81: case 0xc7: case 0x69:
+		return op16 ? 2 : 4;
+	case 0xf7:
+		return reg < 2 ? (op16 ? 2 : 4) : 0;
+	default:
+		return 0;
+	}
+}
+
+/*
  * The offset inside the target's section that a relocation points at.
- * For rip-relative instructions the field is followed by at most an
- * immediate, and the compiler's bias is -4 in the common case; an
- * immediate after the field makes it lower, which only shifts us into
- * the same object for the usual field sizes.
+ * A rip-relative field in code is relative to the end of the instruction:
+ * the field, plus any immediate after it.
  */
 int64_t kelf_rela_target_offset(const struct kelf_rela *r, bool in_code)
 {
@@ -83,8 +128,11 @@ int64_t kelf_rela_target_offset(const struct kelf_rela *r, bool in_code)
 
 	if (r->sym->type != STT_SECTION)
 		off += (int64_t)r->sym->value;
-	if (in_code && kelf_rela_is_pcrel(r->type) && r->type != 24)
+	if (in_code && kelf_rela_is_pcrel(r->type) && r->type != 24) {
 		off += 4;
+		if (r->sec && r->sec->data && r->offset + 4 <= r->sec->size)
+			off += imm_after_disp(r->sec->data, r->offset);
+	}
 	return off;
 }
 
@@ -105,10 +153,10 @@ const struct kelf_rela *kelf_first_rela(const struct kelf_sec *s, uint64_t offse
 }
 
 /*
- * The function or object a section-relative relocation points into. A
- * rip-relative field may be followed by an immediate of 1, 2 or 4 bytes
- * (addl $1, var(%rip)), which lowers the addend by that much, so when the
- * usual bias lands outside every symbol the other biases are tried.
+ * The function or object a section-relative relocation points into. When
+ * the decoded place is outside every symbol (code the decoder does not
+ * know), a displacement followed by an immediate of 1, 2 or 4 bytes is
+ * tried too.
  */
 struct kelf_sym *kelf_rela_target_symbol(const struct kelf_rela *r, bool in_code,
 					 const struct kelf *k, int64_t *offset)
@@ -118,19 +166,18 @@ struct kelf_sym *kelf_rela_target_symbol(const struct kelf_rela *r, bool in_code
 	size_t i, n = in_code && kelf_rela_is_pcrel(r->type) ? 4 : 1;
 
 	for (i = 0; i < n; i++) {
+		int64_t off = base + extra[i];
 		struct kelf_sym *y;
 
-		if (base + extra[i] < 0)
+		if (off < 0)
 			continue;
-		y = kelf_symbol_at(r->sym->sec, base + extra[i], k);
+		y = kelf_symbol_at(r->sym->sec, off, k);
 		/* a label is not a place of its own: look for what covers it */
-		if (y == r->sym)
-			y = NULL;
-		if (y) {
-			if (offset)
-				*offset = base + extra[i];
-			return y;
-		}
+		if (!y || y == r->sym)
+			continue;
+		if (offset)
+			*offset = off;
+		return y;
 	}
 	return NULL;
 }

@@ -217,6 +217,31 @@ static void calls_inside_a_shared_section_get_relocations(void **state)
 	assert_int_equal(fx_symbol(f, "inner")->bind, STB_LOCAL);
 }
 
+/* one-byte flags side by side, written with movb $imm, flag(%rip) */
+#define FLAGS(v) \
+	"static char fa __attribute__((section(\".data.once\"), used));\n" \
+	"static char fb __attribute__((section(\".data.once\"), used));\n" \
+	"void set_a(void) { fa = 1; }\n" \
+	"void set_b(void) { fb = " v "; }\n"
+
+static void immediate_after_displacement_names_the_right_variable(void **state)
+{
+	struct fx *f = *state;
+	struct kelf_sec *t;
+
+	assert_int_equal(fx_diff(f, FLAGS("1"), FLAGS("2")), KDIFF_CHANGED);
+	assert_non_null(fx_function(f, "set_b"));
+	assert_non_null(fx_symbol(f, "fb"));
+	assert_null(fx_symbol(f, "fa"));
+	t = kelf_find_section(f->outobj, ".text.set_b");
+	assert_non_null(t);
+	assert_int_equal(fx_out_relas_to(f, ".text.set_b", "fb"), 1);
+	/* movb $imm8: the instruction ends one byte after the field */
+	for (size_t i = 0; i < t->nrelas; i++)
+		if (!strcmp(t->relas[i].sym->name, "fb"))
+			assert_int_equal(t->relas[i].addend, -5);
+}
+
 static void tool_writes_outputs_and_exit_codes(void **state)
 {
 	struct fx *f = *state;
@@ -255,6 +280,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(other_string_moving_is_no_change, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(new_function_and_new_data_are_carried, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(calls_inside_a_shared_section_get_relocations, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(immediate_after_displacement_names_the_right_variable, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(tool_writes_outputs_and_exit_codes, fx_setup, fx_teardown),
 	};
 

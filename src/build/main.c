@@ -145,7 +145,7 @@ static int parse_args(struct kb *kb, int argc, char **argv)
 	return 0;
 }
 
-static int setup_env(struct kb *kb, const char *argv0)
+static int setup_env(struct kb *kb)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -185,17 +185,14 @@ static int setup_env(struct kb *kb, const char *argv0)
 			kb->module_path = kb_path("%s/%s.ko", kb->output, kb->name);
 	}
 	{
-		char tmpl[] = "/tmp/kpatch-build.XXXXXX";
 		const char *tmpdir = getenv("TMPDIR");
 		char *t = kb_path("%s/kpatch-build.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
 
-		(void)tmpl;
 		if (!mkdtemp(t))
 			return kb_fail(&kb->err, KB_EENV, "cannot create a work directory %s: %s", t,
 				       strerror(errno));
 		kb->work = t;
 	}
-	(void)argv0;
 	return 0;
 }
 
@@ -232,7 +229,7 @@ int main(int argc, char **argv)
 
 	ret = parse_args(&kb, argc, argv);
 	if (!ret)
-		ret = setup_env(&kb, argv[0]);
+		ret = setup_env(&kb);
 	if (!ret)
 		ret = pipeline(&kb);
 	kb_workspace_close(&kb);

@@ -4,10 +4,13 @@
  * functions themselves come from the differ's objects, linked next to this
  * file; kpatch-gen.h, written by kpatch-build for each module, lists them:
  *
- *   KPATCH_FUNCS(F)    F(index, "old_name", old_sympos) for each function
- *   KPATCH_REPLACE     1 for an atomic-replace patch, 0 to stack
- *   KPATCH_CVES        "CVE-a,CVE-b" or undefined
- *   KPATCH_DESCRIPTION the text given with --description, or undefined
+ *   KPATCH_OBJECTS(O)   O(n, name) for each patched object; name is NULL
+ *                       for vmlinux, else the module's name
+ *   KPATCH_FUNCS_n(F)   F(index, "old_name", old_sympos) for each function
+ *                       of object n
+ *   KPATCH_REPLACE      1 for an atomic-replace patch, 0 to stack
+ *   KPATCH_CVES         "CVE-a,CVE-b" or undefined
+ *   KPATCH_DESCRIPTION  the text given with --description, or undefined
  *
  * Each replacement is reached by its symbol name through an asm label,
  * because names such as "foo.isra.0" are not C identifiers.
@@ -19,18 +22,18 @@
 #include "kpatch-gen.h"
 
 #define KPATCH_DECLARE(idx, old, pos) extern char kpatch_new_##idx[] __asm__(old);
-KPATCH_FUNCS(KPATCH_DECLARE)
+#define KPATCH_DECLARE_OBJ(n, name) KPATCH_FUNCS_##n(KPATCH_DECLARE)
+KPATCH_OBJECTS(KPATCH_DECLARE_OBJ)
 
 #define KPATCH_FUNC(idx, old, pos) \
 	{ .old_name = old, .new_func = kpatch_new_##idx, .old_sympos = pos },
+#define KPATCH_FUNC_TABLE(n, name) \
+	static struct klp_func kpatch_funcs_##n[] = { KPATCH_FUNCS_##n(KPATCH_FUNC) { } };
+KPATCH_OBJECTS(KPATCH_FUNC_TABLE)
 
-static struct klp_func kpatch_funcs[] = {
-	KPATCH_FUNCS(KPATCH_FUNC)
-	{ }
-};
-
+#define KPATCH_OBJECT(n, objname) { .name = objname, .funcs = kpatch_funcs_##n },
 static struct klp_object kpatch_objs[] = {
-	{ .name = NULL, .funcs = kpatch_funcs },	/* NULL: vmlinux */
+	KPATCH_OBJECTS(KPATCH_OBJECT)
 	{ }
 };
 

@@ -4,6 +4,8 @@
  * the kernel's own flags (and objtool), plus function and data sections so
  * the differ can compare and carry functions one by one. The flags must be
  * the ones the cached tree was prepared with, or kbuild redoes prepare.
+ * An object kbuild compiles with -DMODULE belongs to a module: its klp
+ * object is that module, found in the kernel's modules by name.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,31 @@ static char *module_of(const struct kb *kb, const struct kb_object *o)
 		name = strndup(p + 19, strcspn(p + 19, "\""));
 	free(text);
 	return name;
+}
+
+/* The installed .ko of module name (kbuild's name: '-' is '_'). */
+static char *module_file(const struct kb *kb, const char *name)
+{
+	char *order = kb_path("%s/modules/modules.order", kb->kdir);
+	char *text = kb_read_file(order, NULL), *line, *save, *found = NULL;
+
+	free(order);
+	if (!text)
+		return NULL;
+	for (line = strtok_r(text, "\n", &save); line && !found; line = strtok_r(NULL, "\n", &save)) {
+		const char *base = strrchr(line, '/') ? strrchr(line, '/') + 1 : line;
+		size_t n = strlen(name), i;
+
+		if (strlen(base) != n + 3 || strcmp(base + n, ".ko"))
+			continue;
+		for (i = 0; i < n; i++)
+			if (base[i] != name[i] && !(base[i] == '-' && name[i] == '_'))
+				break;
+		if (i == n)
+			found = kb_path("%s/modules/%s", kb->kdir, line);
+	}
+	free(text);
+	return found;
 }
 
 int kb_compile(struct kb *kb, bool patched)
@@ -73,11 +100,16 @@ int kb_compile(struct kb *kb, bool patched)
 		} else {
 			o->orig = to;
 			mod = module_of(kb, o);
-			if (mod)
-				return kb_fail(&kb->err, KB_EREFUSED,
-					       "%s: built into module %s; only objects built into vmlinux can be patched so far",
-					       o->src, mod);
-			o->objname = strdup("vmlinux");
+			if (mod) {
+				o->objname = mod;
+				o->modpath = module_file(kb, mod);
+				if (!o->modpath)
+					return kb_fail(&kb->err, KB_EENV,
+						       "%s: part of module %s, which is not in %s/modules/modules.order",
+						       o->src, mod, kb->kdir);
+			} else {
+				o->objname = strdup("vmlinux");
+			}
 		}
 		free(from);
 	}

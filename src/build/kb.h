@@ -42,7 +42,8 @@ struct kb_object {
 	char *patched;
 	char *out;		/* the differ's output and manifest */
 	char *manifest;
-	char *objname;		/* klp object: "vmlinux" */
+	char *objname;		/* klp object: "vmlinux" or the module's name */
+	char *modpath;		/* the module's .ko in the kernel's modules, or NULL */
 	bool changed;		/* the differ found a functional change */
 };
 

@@ -3,8 +3,10 @@
  * Resolving what the carried code references: exported symbols stay normal
  * relocations (the module loader finds them through Module.symvers' CRCs);
  * everything else becomes a livepatch relocation with the exact sympos, and
- * so does each patched function's klp_func.old_sympos. A symbol that is
- * missing or cannot be told apart from a namesake stops the build.
+ * so does each patched function's klp_func.old_sympos. vmlinux symbols are
+ * counted in System.map (address) order, a module's in its symbol-table
+ * order, as kallsyms lists each. A symbol that is missing or cannot be told
+ * apart from a namesake stops the build.
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -22,7 +24,7 @@ static int refuse(struct kb *kb, int err, const char *name, const char *what, co
 			       "%s: %s '%s' is ambiguous: several kernel symbols share the name and the neighbours of %s's symbols do not single one out; refusing to guess",
 			       src, what, name, src);
 	return kb_fail(&kb->err, KB_EREFUSED,
-		       "%s: %s '%s' is not in the kernel's symbol table %s (inlined or renamed in the running kernel?)",
+		       "%s: %s '%s' is not in the symbol table of the kernel or the patched module (inlined or renamed in the running kernel?); table: %s",
 		       src, what, name, kb->sysmap);
 }
 
@@ -52,23 +54,74 @@ static int add_ref(struct kb *kb, const char *name, const char *objname, unsigne
 	return 0;
 }
 
+/* Module.symvers names a module by its path without ".ko": fs/binfmt_misc */
+static bool exported_by(const char *exporter, const char *objname)
+{
+	const char *base = strrchr(exporter, '/') ? strrchr(exporter, '/') + 1 : exporter;
+	size_t i;
+
+	for (i = 0; base[i] && objname[i]; i++)
+		if (base[i] != objname[i] && !(base[i] == '-' && objname[i] == '_'))
+			return false;
+	return !base[i] && !objname[i];
+}
+
+/*
+ * One undefined symbol of the carried code. In a module object, the
+ * module's own symbols are livepatch symbols of that module (it may load
+ * after the patch), and vmlinux symbols it uses are livepatch symbols of
+ * vmlinux; each kind goes to its own .klp.rela section.
+ */
+static int resolve_symbol(struct kb *kb, struct kb_object *o, const struct ksyms *modks,
+			  const struct objsyms *os, const char *name, bool local)
+{
+	const char *exporter = local ? NULL : symvers_find(&kb->symvers, name);
+	unsigned long pos;
+	int err;
+
+	if (exporter && !(modks && exported_by(exporter, o->objname)))
+		return 0;	/* a normal relocation, resolved by the module loader */
+	if (modks) {
+		err = ksyms_sympos(modks, name, local, NULL, &pos);
+		if (!err)
+			return add_ref(kb, name, o->objname, pos);
+		if (err == -EEXIST || local)
+			return refuse(kb, err, name, "symbol", o->src);
+		err = ksyms_sympos(&kb->ksyms, name, false, NULL, &pos);
+		if (err)
+			return refuse(kb, err, name, "symbol", o->src);
+		return add_ref(kb, name, "vmlinux", pos);
+	}
+	err = ksyms_sympos(&kb->ksyms, name, local, os, &pos);
+	if (err)
+		return refuse(kb, err, name, "symbol", o->src);
+	return add_ref(kb, name, o->objname, pos);
+}
+
 static int resolve_object(struct kb *kb, struct kb_object *o)
 {
 	struct json_object *root = json_object_from_file(o->manifest), *syms;
+	struct ksyms modks = { 0 };
+	bool module = o->modpath != NULL;
 	struct objsyms os;
 	int ret = 0, err;
 
 	if (objsyms_load(o->orig, &os))
 		return kb_fail(&kb->err, KB_EENV, "%s: cannot read its symbols", o->orig);
-	if (!root || !json_object_object_get_ex(root, "symbols", &syms)) {
+	if (module && (err = ksyms_load_module(o->modpath, &modks))) {
 		objsyms_free(&os);
 		json_object_put(root);
-		return kb_fail(&kb->err, KB_EENV, "%s: no symbols list", o->manifest);
+		return kb_fail(&kb->err, KB_EENV, "%s: cannot read its symbols: %s", o->modpath,
+			       strerror(-err));
+	}
+	if (!root || !json_object_object_get_ex(root, "symbols", &syms)) {
+		ret = kb_fail(&kb->err, KB_EENV, "%s: no symbols list", o->manifest);
+		goto out;
 	}
 	for (size_t i = 0; !ret && i < json_object_array_length(syms); i++) {
-		struct json_object *s = json_object_array_get_idx(syms, i), *n, *b;
-		const char *name, *bind;
-		unsigned long pos;
+		struct json_object *s = json_object_array_get_idx(syms, i), *n, *b, *x;
+		const char *name;
+		bool local;
 
 		if (!json_object_object_get_ex(s, "name", &n) ||
 		    !json_object_object_get_ex(s, "bind", &b)) {
@@ -77,21 +130,16 @@ static int resolve_object(struct kb *kb, struct kb_object *o)
 			break;
 		}
 		name = json_object_get_string(n);
-		bind = json_object_get_string(b);
-		if (!strcmp(bind, "global") && symvers_find(&kb->symvers, name))
-			continue;
+		local = !strcmp(json_object_get_string(b), "local");
 		/* The module loader needs it before livepatch relocations exist. */
-		if (json_object_object_get_ex(s, "needs_export", &n) && json_object_get_boolean(n)) {
+		if (json_object_object_get_ex(s, "needs_export", &x) && json_object_get_boolean(x) &&
+		    !(!local && symvers_find(&kb->symvers, name))) {
 			ret = kb_fail(&kb->err, KB_EREFUSED,
 				      "%s: '%s' (a jump-label or static-call key) is not exported, and the module loader resolves it before livepatch can; keep the static key or static call out of the changed code",
 				      o->src, name);
 			break;
 		}
-		err = ksyms_sympos(&kb->ksyms, name, !strcmp(bind, "local"), &os, &pos);
-		if (err)
-			ret = refuse(kb, err, name, "symbol", o->src);
-		else
-			ret = add_ref(kb, name, o->objname, pos);
+		ret = resolve_symbol(kb, o, module ? &modks : NULL, &os, name, local);
 	}
 	for (size_t i = 0; !ret && i < kb->nfuncs; i++) {
 		struct kb_func *f = &kb->funcs[i];
@@ -99,10 +147,13 @@ static int resolve_object(struct kb *kb, struct kb_object *o)
 
 		if (f->is_new || strcmp(f->objname, o->objname) || !own)
 			continue;
-		err = ksyms_sympos(&kb->ksyms, f->name, own->local, &os, &f->sympos);
+		err = ksyms_sympos(module ? &modks : &kb->ksyms, f->name, own->local,
+				   module ? NULL : &os, &f->sympos);
 		if (err)
 			ret = refuse(kb, err, f->name, "function", o->src);
 	}
+out:
+	ksyms_free(&modks);
 	objsyms_free(&os);
 	json_object_put(root);
 	return ret;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +101,33 @@ static int cmp_addr(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+static int load_elf(const char *path, struct ksyms *out, bool module);
+
 int ksyms_load_elf(const char *path, struct ksyms *out)
+{
+	return load_elf(path, out, false);
+}
+
+int ksyms_load_module(const char *ko_path, struct ksyms *out)
+{
+	return load_elf(ko_path, out, true);
+}
+
+/* Symbols a loaded module keeps in its kallsyms (see ksyms_load_module). */
+static bool module_keeps(Elf *elf, GElf_Sym *sym, GElf_Shdr *sh)
+{
+	size_t shstrndx;
+	const char *sec;
+
+	if (!sh || !(sh->sh_flags & SHF_ALLOC) || elf_getshdrstrndx(elf, &shstrndx))
+		return false;
+	sec = elf_strptr(elf, shstrndx, sh->sh_name);
+	/* init sections are freed after loading, their symbols with them */
+	return sec && strncmp(sec, ".init", 5) && strncmp(sec, ".exit", 5) &&
+	       GELF_ST_TYPE(sym->st_info) != STT_SECTION;
+}
+
+static int load_elf(const char *path, struct ksyms *out, bool module)
 {
 	Elf *elf = NULL;
 	Elf_Scn *scn = NULL;
@@ -140,6 +167,8 @@ int ksyms_load_elf(const char *path, struct ksyms *out)
 			if (sym.st_shndx < SHN_LORESERVE &&
 			    gelf_getshdr(elf_getscn(elf, sym.st_shndx), &tsh))
 				tshp = &tsh;
+			if (module && !module_keeps(elf, &sym, tshp))
+				continue;
 			ret = ksyms_push(out, &cap, sym.st_value,
 					 elf_sym_letter(&sym, tshp), name);
 			if (ret)
@@ -148,7 +177,7 @@ int ksyms_load_elf(const char *path, struct ksyms *out)
 		ret = 0;
 		break;
 	}
-	if (out->n)
+	if (out->n && !module)
 		qsort(out->v, out->n, sizeof(*out->v), cmp_addr);
 out:
 	if (elf)

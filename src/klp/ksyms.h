@@ -24,6 +24,12 @@ struct ksyms {
 /* Both return 0 or a negative errno; -EINVAL for a malformed file. */
 int ksyms_load_map(const char *path, struct ksyms *out);
 int ksyms_load_elf(const char *path, struct ksyms *out);
+/*
+ * A module's symbols as its kallsyms lists them once loaded: symbol-table
+ * order (not address order), named symbols of allocated, non-init sections.
+ * Livepatch counts sympos in that order for a module object.
+ */
+int ksyms_load_module(const char *ko_path, struct ksyms *out);
 /* Picks by content: an ELF file is read as vmlinux, anything else as a map. */
 int ksyms_load(const char *path, struct ksyms *out);
 void ksyms_free(struct ksyms *ks);

@@ -172,6 +172,36 @@ static void elf_symbol_table_loads(void **state)
 	ksyms_free(&e);
 }
 
+/* A module's kallsyms: symbol-table order, no init code, namesakes counted. */
+static void module_symbols_in_table_order(void **state)
+{
+	char *o = fx_compile("mod",
+		"static int counter;\n"
+		"__attribute__((section(\".init.text\"))) int mod_init(void);\n"
+		"__attribute__((section(\".init.text\"))) int mod_init(void) { return counter; }\n"
+		"static __attribute__((noinline)) int helper(int x) { return x + counter++; }\n"
+		"int mod_entry(int x);\n"
+		"int mod_entry(int x) { return helper(x); }\n");
+	struct ksyms m;
+	unsigned long pos = 9;
+	int seen_helper = 0;
+
+	assert_int_equal(ksyms_load_module(o, &m), 0);
+	for (size_t i = 0; i < m.n; i++) {
+		assert_string_not_equal(m.v[i].name, "mod_init");
+		if (!strcmp(m.v[i].name, "helper")) {
+			assert_int_equal(m.v[i].type, 't');
+			seen_helper++;
+		}
+	}
+	assert_int_equal(seen_helper, 1);
+	assert_int_equal(ksyms_sympos(&m, "helper", true, NULL, &pos), 0);
+	assert_int_equal(pos, 0);
+	assert_int_equal(ksyms_sympos(&m, "mod_entry", false, NULL, &pos), 0);
+	assert_int_equal(ksyms_sympos(&m, "mod_init", false, NULL, &pos), -ENOENT);
+	ksyms_free(&m);
+}
+
 static void malformed_map_is_einval(void **state)
 {
 	struct ksyms bad;
@@ -191,6 +221,7 @@ int main(void)
 		cmocka_unit_test(neighbours_pick_the_right_one),
 		cmocka_unit_test(inconclusive_neighbours_refuse),
 		cmocka_unit_test(elf_symbol_table_loads),
+		cmocka_unit_test(module_symbols_in_table_order),
 		cmocka_unit_test(malformed_map_is_einval),
 	};
 

@@ -51,6 +51,28 @@ grep -q "KPATCH_REPLACE 0" <("$kb" -k "$k" --keep-tmp -o "$t" -n kpt_cli3 --no-r
 	fail "--no-replace not in the generated header"
 echo "ok: --no-replace"
 
+# A series: the second patch applies on top of the first.
+sed -e 's/ kpatch=cmdline-string/ kpatch=series/' "$p/cmdline-string.patch" |
+	sed -e 's/^-\tseq_putc(m, .\\n.);/-\tseq_puts(m, " kpatch=cmdline-string\\n");/' \
+	    -e 's/^+\tseq_puts(m, " kpatch=series\\n");/+\tseq_puts(m, " kpatch=series-2\\n");/' >"$t/second.patch"
+grep -q 'kpatch=series-2' "$t/second.patch" || fail "could not make the second patch of the series"
+expect 0 "1 function patched (cmdline_proc_show)" -- -k "$k" -n kpt_series -o "$t" "$p/cmdline-string.patch" "$t/second.patch"
+grep -qa "kpatch=series-2" "$t/kpt_series.ko" || fail "the series module lacks the second patch's text"
+expect 5 "Hunk #1 FAILED" -- -k "$k" -o "$t" "$t/second.patch"
+
+# Two builds for one release at once: both succeed, each in its own view.
+"$kb" -k "$k" -n kpt_par1 -o "$t" "$p/cmdline-string.patch" >"$t/par1.log" 2>&1 &
+"$kb" -k "$k" -n kpt_par2 -o "$t" "$p/version-new-function.patch" >"$t/par2.log" 2>&1 &
+wait %1 || fail "parallel build 1: $(cat "$t/par1.log")"
+wait %2 || fail "parallel build 2: $(cat "$t/par2.log")"
+[ -s "$t/kpt_par1.ko" ] && [ -s "$t/kpt_par2.ko" ] || fail "parallel builds wrote no modules"
+echo "ok: two parallel builds"
+# The cached tree stayed pristine: no patched source, no objects.
+tree=$KPATCH_CACHE/src/$k/tree
+! grep -q kpatch "$tree/fs/proc/cmdline.c" "$tree/fs/proc/version.c" || fail "the cached tree was patched"
+[ ! -e "$tree/fs/proc/cmdline.o" ] && [ ! -e "$tree/fs/proc/version.o" ] || fail "objects in the cached tree"
+echo "ok: the cached tree is pristine"
+
 # The patch does not apply: the failing hunk is named.
 sed 's/seq_putc(m, /seq_putc(mm, /' "$p/cmdline-string.patch" >"$t/stale.patch"
 expect 5 "fs/proc/cmdline.c: Hunk #1 FAILED" -- -k "$k" -o "$t" "$t/stale.patch"

@@ -119,6 +119,11 @@ enum kdiff_status fx_diff(struct fx *f, const char *orig_src, const char *patche
 			fail_msg("write: %s", err.msg);
 		if (kelf_open(f->out, &f->outobj, &err))
 			fail_msg("re-read: %s", err.msg);
+		/* every output must satisfy the binutils, as kbuild will use them */
+		if (fx_sh("readelf -aW '%s' 2>&1 | grep -qi 'warning\\|error'", f->out) == 0)
+			fail_msg("readelf complains about %s", f->out);
+		if (fx_sh("ld -r -o '%s/linked.o' '%s'", f->dir, f->out))
+			fail_msg("ld -r rejects %s", f->out);
 	}
 	return f->st;
 }

@@ -95,6 +95,7 @@ int main(int argc, char **argv)
 	struct kelf_err err;
 	int c, rc;
 
+	opterr = 0;	/* one line per error, ours */
 	while ((c = getopt_long(argc, argv, "o:m:n:e:x:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -123,7 +124,9 @@ int main(int argc, char **argv)
 			printf("kpatch-diff %s\n", KPATCH_VERSION);
 			return EXIT_CHANGED;
 		default:
-			fprintf(stderr, "kpatch-diff: invalid option; see kpatch-diff --help\n");
+			fprintf(stderr, "kpatch-diff: %s: unknown option or missing argument; see "
+				"kpatch-diff --help\n", argv[optind - 1]);
+			free(name);
 			return EXIT_USAGE_IO;
 		}
 	}

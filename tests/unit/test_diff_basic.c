@@ -268,6 +268,10 @@ static void tool_writes_outputs_and_exit_codes(void **state)
 			       f->out, f->manifest, f->dir), 1);
 	assert_int_equal(fx_sh("grep -q 'not an ELF file' %s/err", f->dir), 0);
 	assert_int_equal(fx_sh("%s --help | grep -q Usage", bin), 0);
+	assert_int_equal(fx_sh("%s --bogus %s %s -o %s --manifest %s 2>%s/err", bin, f->orig,
+			       f->patched, f->out, f->manifest, f->dir), 1);
+	assert_int_equal(fx_sh("test $(wc -l < %s/err) = 1 && grep -q -- '--bogus' %s/err",
+			       f->dir, f->dir), 0);
 }
 
 int main(void)

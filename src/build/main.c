@@ -179,10 +179,21 @@ static int setup_env(struct kb *kb)
 	{
 		size_t l = strlen(kb->output);
 
-		if (l > 3 && !strcmp(kb->output + l - 3, ".ko"))
+		char *dir;
+
+		if (l > 3 && !strcmp(kb->output + l - 3, ".ko")) {
 			kb->module_path = strdup(kb->output);
-		else
+			dir = strdup(kb->output);
+			*(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
+		} else {
 			kb->module_path = kb_path("%s/%s.ko", kb->output, kb->name);
+			dir = strdup(kb->output);
+		}
+		/* Found out now, not after a minute of compiling. */
+		if (*dir && (kb_mkdirs(dir) || access(dir, W_OK)))
+			return kb_fail(&kb->err, KB_EUSAGE, "--output %s: cannot write into %s: %s",
+				       kb->output, dir, strerror(errno));
+		free(dir);
 	}
 	{
 		const char *tmpdir = getenv("TMPDIR");

@@ -2,8 +2,8 @@
 # The differ's special sections on the real kernel: each patch in
 # tests/diff/ is built with kpatch-build, its module must hold the special
 # sections the changed function needs (alternatives and static_cpu_has
-# blocks, static-call sites naming the exported trampoline, ORC, mcount,
-# return sites), and in the VM its check fails before loading, passes while
+# blocks, static-call sites naming the exported trampoline, jump labels on
+# exported tracepoint keys, ORC, mcount, return sites), and in the VM its check fails before loading, passes while
 # the patch is enabled and fails again after disable + rmmod, with no oops
 # or WARN (vm_run checks the console and dmesg).
 . "$(dirname "$0")/../lib.sh"
@@ -33,6 +33,10 @@ for p in "$ddir"/*.patch; do
 	case $n in
 	meminfo-line)
 		has_sections "$ko" .altinstructions .altinstr_replacement .altinstr_aux ;;
+	smaps-rollup)
+		has_sections "$ko" __jump_table
+		readelf -rW "$ko" | grep -A20 "'.rela__jump_table'" | grep -q __tracepoint_mmap_lock ||
+			{ echo "FAIL: $n: the jump labels do not name the tracepoint keys"; exit 1; } ;;
 	proc-readdir)
 		has_sections "$ko" .static_call_sites
 		readelf -rW "$ko" | grep -A3 "'.rela.static_call_sites'" | grep -q __SCT__cond_resched ||

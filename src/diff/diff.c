@@ -94,6 +94,10 @@ static int run(struct dctx *c, const char *orig_path, const char *patched_path)
 		return 0;
 	if (carry_functions(c) || carry_special_sections(c) || prune_externals(c))
 		return -1;
+	/* like every compiled object: no executable stack wanted */
+	if (!kelf_add_section(c->out, ".note.GNU-stack",
+			      &(GElf_Shdr){ .sh_type = SHT_PROGBITS, .sh_addralign = 1 }, NULL, 0))
+		return fail(c, "out of memory");
 	return 0;
 }
 

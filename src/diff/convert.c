@@ -64,10 +64,11 @@ static struct dsym *unpaired_namesake(struct dctx *c, const struct dsym *d)
 	size_t i;
 
 	/*
-	 * A fresh "printed once" flag only means one more warning, a fresh
+	 * An empty variable (a lock class key without lockdep) has no state;
+	 * a fresh "printed once" flag only means one more warning, a fresh
 	 * dynamic-debug descriptor only that the call site starts disabled.
 	 */
-	if (!d->key || !(d->sym->sec->sh.sh_flags & SHF_WRITE) ||
+	if (!d->key || !d->sym->size || !(d->sym->sec->sh.sh_flags & SHF_WRITE) ||
 	    !strcmp(d->sym->sec->name, ".data.once") || !strcmp(d->sym->sec->name, "__dyndbg"))
 		return NULL;
 	for (i = 0; i < c->orig->nsyms; i++) {

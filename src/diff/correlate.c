@@ -264,6 +264,81 @@ static void pair_by_contents(struct dctx *c)
 	}
 }
 
+#define MAX_ORDERED 256
+
+/* Unpaired numbered variables FN uses, in the order its code first uses them. */
+static size_t used_in_order(struct kelf *k, const struct kelf_sym *fn, struct dsym **v)
+{
+	const struct kelf_sec *s = fn->sec;
+	const struct kelf_rela *r = kelf_first_rela(s, fn->value);
+	size_t n = 0, i;
+
+	for (; r < s->relas + s->nrelas && r->offset < fn->value + fn->size; r++) {
+		struct kelf_sym *t = r->sym;
+		struct dsym *d;
+
+		if (t->type == STT_SECTION && t->sec && DSEC(t->sec)->cls == DC_DATA)
+			t = kelf_rela_target_symbol(r, true, k, NULL);
+		d = t ? DSYM(t) : NULL;
+		if (!d || !d->key || d->twin || !d->ambiguous || t->type != STT_OBJECT)
+			continue;
+		for (i = 0; i < n && v[i] != d; i++)
+			;
+		if (i == n && n < MAX_ORDERED)
+			v[n++] = d;
+	}
+	return n;
+}
+
+/*
+ * A function that uses several variables of one name (lock class keys
+ * "__key.N" of its spin_lock_init()s) uses them in the same order as its
+ * twin when its code is the same: when both use as many of a name, they
+ * pair in order of use. Where the counts differ nothing is guessed.
+ */
+static void pair_by_order(struct dctx *c)
+{
+	struct dsym *pv[MAX_ORDERED], *ov[MAX_ORDERED];
+	size_t i, a, b;
+
+	for (i = 0; i < c->patched->nsyms; i++) {
+		struct dsym *f = &c->psyms[i];
+		size_t pn, on;
+
+		if (f->sym->type != STT_FUNC || !f->sym->sec || !f->twin)
+			continue;
+		pn = used_in_order(c->patched, f->sym, pv);
+		if (!pn)
+			continue;
+		on = used_in_order(c->orig, f->twin->sym, ov);
+		for (a = 0; a < pn; a++) {
+			const char *key = pv[a]->key;
+			size_t cp = 0, co = 0;
+
+			if (pv[a]->twin)
+				continue;
+			for (b = 0; b < pn; b++)
+				cp += !pv[b]->twin && !strcmp(pv[b]->key, key);
+			for (b = 0; b < on; b++)
+				co += !ov[b]->twin && !strcmp(ov[b]->key, key);
+			if (cp != co)
+				continue;
+			/* each in turn with the first free one of the original */
+			for (b = a; b < pn; b++) {
+				size_t m;
+
+				if (pv[b]->twin || strcmp(pv[b]->key, key))
+					continue;
+				for (m = 0; m < on; m++)
+					if (!ov[m]->twin && !strcmp(ov[m]->key, key))
+						break;
+				if (m < on && ov[m]->sym->type == pv[b]->sym->type)
+					pair(c, pv[b], ov[m], "used in the same order by the same function");
+			}
+		}
+	}
+}
+
 /* "foo.cold" (and "foo.isra.0.cold") is a part of "foo": it follows it. */
 static void find_children(struct kelf *k, struct dsym *ds)
 {
@@ -345,6 +420,7 @@ int correlate(struct dctx *c)
 		return -1;
 	pair_by_contents(c);
 	pair_by_user(c);
+	pair_by_order(c);
 	if (pair_unique(c, true, false))
 		return -1;
 	find_children(c->patched, c->psyms);

@@ -109,6 +109,23 @@ static void ambiguous_static_local_is_refused(void **state)
 	assert_non_null(strstr(f->res.msg, "cannot tell which variable"));
 }
 
+#define KEYS \
+	"int f(void) { int r = 0; { static int key; r += key++; } { static int key; r += key--; }\n" \
+	"  { static int key; r += key; } return r; }\n"
+
+static void same_named_locals_pair_in_order_of_use(void **state)
+{
+	struct fx *f = *state;
+
+	/* g's new "key" renumbers f's three; f itself is unchanged */
+	assert_int_equal(fx_diff(f, KEYS "int g(void) { return 1; }\n",
+				 KEYS "int g(void) { static int key; return key++; }\n"),
+			 KDIFF_CHANGED);
+	assert_int_equal(f->res.nfunctions, 1);
+	assert_non_null(fx_function(f, "g"));
+	assert_null(fx_function(f, "f"));
+}
+
 #define CONSTPROP(body_a) \
 	"extern void note(int);\n" \
 	"static noinline int scale(int x, int k) { note(x); return x * k + 1; }\n" \
@@ -284,6 +301,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(renumbered_static_locals, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(renumbered_func_strings_pair_by_contents, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(ambiguous_static_local_is_refused, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(same_named_locals_pair_in_order_of_use, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(constprop_callee_keeps_suffixed_name, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(renumbered_suffix_is_the_same_function, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_suffixed_function_keeps_original_name, fx_setup, fx_teardown),

@@ -116,3 +116,13 @@ int kb_compile(struct kb *kb, bool patched)
 	free(log);
 	return 0;
 }
+
+int kb_compile_patched(struct kb *kb)
+{
+	return kb_compile(kb, true);
+}
+
+int kb_compile_original(struct kb *kb)
+{
+	return kb_compile(kb, false);
+}

@@ -137,6 +137,8 @@ int kb_read_patches(struct kb *kb);		/* patches.c */
 int kb_workspace_open(struct kb *kb);		/* workspace.c */
 void kb_workspace_close(struct kb *kb);
 int kb_compile(struct kb *kb, bool patched);	/* compile.c */
+int kb_compile_patched(struct kb *kb);
+int kb_compile_original(struct kb *kb);
 int kb_apply_patches(struct kb *kb);		/* patches.c */
 int kb_revert_patches(struct kb *kb);		/* patches.c */
 int kb_diff(struct kb *kb);			/* differ.c */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,28 @@ static int setup_env(struct kb *kb)
 	return 0;
 }
 
+/*
+ * Ctrl-C reaches make and the other children too (same process group); they
+ * stop, the step fails, and main sees the flag and cleans up instead of
+ * reporting the failed step.
+ */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -217,16 +240,20 @@ static double now(void)
 
 static int pipeline(struct kb *kb)
 {
-	if (kb_read_patches(kb) || kb_locate_kernel(kb) || kb_check_compiler(kb) ||
-	    kb_prepare_tree(kb) || kb_workspace_open(kb))
-		return -1;
-	/* Patched first: a patch that does not apply fails before any compiling. */
-	if (kb_apply_patches(kb) || kb_compile(kb, true) || kb_revert_patches(kb) ||
-	    kb_compile(kb, false))
-		return -1;
-	kb_workspace_close(kb);
-	if (kb_diff(kb) || kb_resolve(kb) || kb_build_module(kb))
-		return -1;
+	int (*const steps[])(struct kb *) = {
+		kb_read_patches, kb_locate_kernel, kb_check_compiler, kb_prepare_tree,
+		kb_workspace_open,
+		/* Patched first: a patch that does not apply fails before any compiling. */
+		kb_apply_patches, kb_compile_patched, kb_revert_patches, kb_compile_original,
+		kb_diff, kb_resolve, kb_build_module,
+	};
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (interrupted || steps[i](kb))
+			return -1;
+		if (steps[i] == kb_compile_original)
+			kb_workspace_close(kb);
+	}
 	return 0;
 }
 
@@ -238,16 +265,23 @@ int main(int argc, char **argv)
 	char names[512] = "";
 	int ret;
 
+	catch_signals();
 	ret = parse_args(&kb, argc, argv);
 	if (!ret)
 		ret = setup_env(&kb);
 	if (!ret)
 		ret = pipeline(&kb);
 	kb_workspace_close(&kb);
+	if (ret && interrupted) {
+		if (kb.work && !kb.keep_tmp)
+			kb_rmtree(kb.work);
+		fprintf(stderr, "kpatch-build: error: interrupted by signal %d; nothing was written\n",
+			(int)interrupted);
+		return 128 + interrupted;
+	}
 	if (kb.work) {
-		/* Logs named in these errors live in the work directory. */
-		bool logs = ret && (kb.err.code == KB_EENV || kb.err.code == KB_ECOMPILE ||
-				    kb.err.code == KB_EMODULE);
+		/* Kept when the error names a log in it. */
+		bool logs = ret && strstr(kb.err.msg, kb.work);
 
 		if (kb.keep_tmp || logs)
 			fprintf(stderr, "kpatch-build: work directory kept: %s\n", kb.work);

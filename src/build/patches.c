@@ -69,15 +69,15 @@ static int read_patch(struct kb *kb, const char *abs, char *text)
 	int files = 0;
 
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *path;
+		char *path, *before = prev;
 		int ret;
 
-		if (!strncmp(line, "--- ", 4))
-			prev = line;
-		if (strncmp(line, "+++ ", 4))
+		prev = line;
+		/* A file header is "--- a/x" then "+++ b/x"; "+++" alone is hunk text. */
+		if (strncmp(line, "+++ ", 4) || !before || strncmp(before, "--- ", 4))
 			continue;
 		path = target_path(line);
-		if (!path || (prev && !strncmp(prev + 4, "/dev/null", 9))) {
+		if (!path || !strncmp(before + 4, "/dev/null", 9)) {
 			ret = kb_fail(&kb->err, KB_EREFUSED,
 				      "%s: %s: adding or deleting files is not supported; put new code into an existing .c file",
 				      abs, path ? path : line + 4);

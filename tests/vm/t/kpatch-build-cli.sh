@@ -10,6 +10,9 @@ p=$VM_TOP/tests/patches
 t=$VM_OUT/cli
 mkdir -p "$t"
 smap=$KPATCH_CACHE/src/$k/System.map
+# Work directories go here, so leftovers can be counted at the end.
+export TMPDIR=$t/tmp
+mkdir -p "$TMPDIR"
 
 fail() { echo "FAIL: $*"; exit 1; }
 # expect RC TEXT -- ARGS...: kpatch-build exits RC and its last line has TEXT
@@ -46,10 +49,12 @@ readelf -SW "$t/kpt_cli.ko" | grep -q '\.klp\.rela\.vmlinux\.text\.cmdline_proc_
 	fail "no .klp.rela section"
 echo "ok: module info, livepatch symbol and relocation section"
 expect 0 "kpt_cli2.ko" -- -k "$k" -o "$t/kpt_cli2.ko" --no-replace "$p/cmdline-string.patch"
-grep -q "KPATCH_REPLACE 0" <("$kb" -k "$k" --keep-tmp -o "$t" -n kpt_cli3 --no-replace \
-	"$p/cmdline-string.patch" 2>&1 | sed -n 's/.*work directory kept: //p' | xargs -I{} cat {}/module/kpatch-gen.h) ||
-	fail "--no-replace not in the generated header"
-echo "ok: --no-replace"
+kept=$("$kb" -k "$k" --keep-tmp -o "$t" -n kpt_cli3 --no-replace "$p/cmdline-string.patch" 2>&1 |
+	sed -n 's/.*work directory kept: //p')
+[ -d "$kept" ] || fail "--keep-tmp kept no work directory"
+grep -q "KPATCH_REPLACE 0" "$kept/module/kpatch-gen.h" || fail "--no-replace not in the generated header"
+rm -rf "$kept"
+echo "ok: --no-replace, --keep-tmp"
 
 # A series: the second patch applies on top of the first.
 sed -e 's/ kpatch=cmdline-string/ kpatch=series/' "$p/cmdline-string.patch" |
@@ -123,3 +128,6 @@ expect 1 "has only" -- -k "$k" --symbols "$(kernel_dir "$k")/System.map" -o "$t"
 expect 2 "kernel 6.1.0-9999-cloud-amd64" -- -k 6.1.0-9999-cloud-amd64 -o "$t" "$p/cmdline-string.patch"
 [ ! -e "$t/kpatch_stale.ko" ] && [ ! -e "$t/kpatch_comment.ko" ] || fail "a refused build wrote a module"
 echo "ok: refused builds wrote no module"
+left=$(ls -A "$TMPDIR")
+[ -z "$left" ] || fail "work directories left behind: $left"
+echo "ok: no work directory left behind"

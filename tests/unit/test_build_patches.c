@@ -81,6 +81,20 @@ static void same_file_twice_is_one_object(void **state)
 	fx_cleanup();
 }
 
+/* An added line that itself starts with "++ " is hunk text, not a header. */
+static void plus_lines_in_hunks_are_text(void **state)
+{
+	struct kb kb;
+
+	run_read(&kb, "plus.patch",
+		 "--- a/lib/x.c\n+++ b/lib/x.c\n@@ -1,1 +1,2 @@\n a\n+++ b/include/y.h\n");
+	assert_int_equal(kb_read_patches(&kb), 0);
+	assert_int_equal(kb.nobjs, 1);
+	assert_string_equal(kb.objs[0].obj, "lib/x.o");
+	release(&kb);
+	fx_cleanup();
+}
+
 static void header_change_is_refused(void **state)
 {
 	struct kb kb;
@@ -183,6 +197,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(objects_of_a_patch),
 		cmocka_unit_test(same_file_twice_is_one_object),
+		cmocka_unit_test(plus_lines_in_hunks_are_text),
 		cmocka_unit_test(header_change_is_refused),
 		cmocka_unit_test(new_file_is_refused),
 		cmocka_unit_test(not_a_diff_is_usage_error),

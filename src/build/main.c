@@ -36,7 +36,7 @@ static const char usage_text[] =
 	"      --no-replace         stack on other patches instead of replacing them\n"
 	"      --keep-tmp           keep the work directory and print its path\n"
 	"      --skip-compiler-check  build even when gcc differs from the kernel's\n"
-	"  -v, --verbose            show the differ's decisions\n"
+	"  -v, --verbose            show the differ's decisions and symbol resolution\n"
 	"  -h, --help               this text\n"
 	"      --version            print the version\n"
 	"\n"

@@ -32,6 +32,9 @@ static int add_ref(struct kb *kb, const char *name, const char *objname, unsigne
 {
 	struct kb_symref *r;
 
+	if (kb->verbose)
+		kb_progress(kb, "symbol %s: livepatch relocation to %s, sympos %lu", name, objname, pos);
+
 	for (size_t i = 0; i < kb->nrefs; i++) {
 		if (strcmp(kb->refs[i].name, name))
 			continue;
@@ -79,8 +82,12 @@ static int resolve_symbol(struct kb *kb, struct kb_object *o, const struct ksyms
 	unsigned long pos;
 	int err;
 
-	if (exporter && !(modks && exported_by(exporter, o->objname)))
-		return 0;	/* a normal relocation, resolved by the module loader */
+	if (exporter && !(modks && exported_by(exporter, o->objname))) {
+		/* a normal relocation, resolved by the module loader */
+		if (kb->verbose)
+			kb_progress(kb, "symbol %s: exported by %s", name, exporter);
+		return 0;
+	}
 	if (modks) {
 		err = ksyms_sympos(modks, name, local, NULL, &pos);
 		if (!err)
@@ -151,6 +158,9 @@ static int resolve_object(struct kb *kb, struct kb_object *o)
 				   module ? NULL : &os, &f->sympos);
 		if (err)
 			ret = refuse(kb, err, f->name, "function", o->src);
+		else if (kb->verbose)
+			kb_progress(kb, "function %s: patched in %s, sympos %lu", f->name, f->objname,
+				    f->sympos);
 	}
 out:
 	ksyms_free(&modks);

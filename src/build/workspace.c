@@ -44,12 +44,15 @@ int kb_workspace_open(struct kb *kb)
 
 	if (kb_mkdirs(upper) || kb_mkdirs(wdir))
 		return kb_fail(&kb->err, KB_EENV, "cannot create directories in %s", kb->work);
-	if (geteuid() == 0 && !overlay_in_own_namespace(kb, upper, wdir)) {
+	if (geteuid() != 0) {
+		kb_progress(kb, "copying the source tree (an overlay mount needs root)");
+	} else if (!overlay_in_own_namespace(kb, upper, wdir)) {
 		kb->ws = kb->tree;
 		kb->ws_mounted = true;
 		return 0;
+	} else {
+		kb_progress(kb, "copying the source tree (overlay mount failed: %s)", strerror(errno));
 	}
-	kb_progress(kb, "copying the source tree (no overlay mount: %s)", strerror(errno));
 	kb->ws = kb_path("%s/tree", kb->work);
 	{
 		char *src = kb_path("%s/.", kb->tree);

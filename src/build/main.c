@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "build/kb.h"
+#include "build/sign.h"
 
 static const char usage_text[] =
 	"Usage: kpatch-build [options] PATCH [PATCH...]\n"
@@ -34,6 +35,9 @@ static const char usage_text[] =
 	"      --cve ID             record a CVE the patch fixes (repeatable)\n"
 	"      --description TEXT   record a one-line description\n"
 	"      --no-replace         stack on other patches instead of replacing them\n"
+	"      --sign-key KEY       sign the module with this private key (PEM) ...\n"
+	"      --sign-cert CERT     ... and this X.509 certificate, using the kernel's\n"
+	"                           scripts/sign-file and CONFIG_MODULE_SIG_HASH\n"
 	"      --keep-tmp           keep the work directory and print its path\n"
 	"      --skip-compiler-check  build even when gcc differs from the kernel's\n"
 	"  -v, --verbose            show the differ's decisions and symbol resolution\n"
@@ -46,7 +50,8 @@ static const char usage_text[] =
 	"4 refused (unsafe change or unresolvable symbol), 5 patch does not apply,\n"
 	"6 compiler mismatch, 7 compile error, 8 module build error.\n";
 
-enum { OPT_SYMBOLS = 256, OPT_CVE, OPT_DESC, OPT_KEEP, OPT_SKIPCC, OPT_VERSION, OPT_NOREPLACE };
+enum { OPT_SYMBOLS = 256, OPT_CVE, OPT_DESC, OPT_KEEP, OPT_SKIPCC, OPT_VERSION, OPT_NOREPLACE,
+       OPT_SIGNKEY, OPT_SIGNCERT };
 
 static const struct option long_opts[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -59,6 +64,8 @@ static const struct option long_opts[] = {
 	{ "cve", required_argument, NULL, OPT_CVE },
 	{ "description", required_argument, NULL, OPT_DESC },
 	{ "no-replace", no_argument, NULL, OPT_NOREPLACE },
+	{ "sign-key", required_argument, NULL, OPT_SIGNKEY },
+	{ "sign-cert", required_argument, NULL, OPT_SIGNCERT },
 	{ "keep-tmp", no_argument, NULL, OPT_KEEP },
 	{ "skip-compiler-check", no_argument, NULL, OPT_SKIPCC },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -96,6 +103,9 @@ static char *module_name(const char *given, const char *patch)
 	return name;
 }
 
+/* Signing is a step after the pipeline, so its options live here. */
+static const char *sign_key, *sign_cert;
+
 static int parse_args(struct kb *kb, int argc, char **argv)
 {
 	int c;
@@ -126,6 +136,8 @@ static int parse_args(struct kb *kb, int argc, char **argv)
 			break;
 		case OPT_DESC: kb->description = optarg; break;
 		case OPT_NOREPLACE: kb->replace = false; break;
+		case OPT_SIGNKEY: sign_key = optarg; break;
+		case OPT_SIGNCERT: sign_cert = optarg; break;
 		case OPT_KEEP: kb->keep_tmp = true; break;
 		case OPT_SKIPCC: kb->skip_compiler_check = true; break;
 		case 'v': kb->verbose = true; break;
@@ -143,7 +155,7 @@ static int parse_args(struct kb *kb, int argc, char **argv)
 		return kb_fail(&kb->err, KB_EUSAGE, "--kernel '%s': not a kernel release", kb->krel);
 	if (kb->name && (!*kb->name || strlen(kb->name) > 55))
 		return kb_fail(&kb->err, KB_EUSAGE, "--name '%s': 1 to 55 characters", kb->name);
-	return 0;
+	return kb_sign_check_args(&kb->err, sign_key, sign_cert);
 }
 
 static int setup_env(struct kb *kb)
@@ -271,6 +283,8 @@ int main(int argc, char **argv)
 		ret = setup_env(&kb);
 	if (!ret)
 		ret = pipeline(&kb);
+	if (!ret && sign_key)
+		ret = kb_sign_module(&kb, sign_key, sign_cert);
 	kb_workspace_close(&kb);
 	if (ret && interrupted) {
 		if (kb.work && !kb.keep_tmp)

@@ -34,6 +34,11 @@ static void render(const struct kp_modfile *mf, const char *built, const char *s
 		json_object_object_add(o, "livepatch", json_object_new_boolean(mf->livepatch));
 		json_object_object_add(o, "replace", json_object_new_boolean(mf->replace));
 		json_object_object_add(o, "state", json_object_new_string(state));
+		/* null when unsigned: "no signature" is not a signer's name. */
+		json_object_object_add(o, "signer", mf->signer ? json_object_new_string(mf->signer) : NULL);
+		json_object_object_add(o, "sig_key", mf->sig_key ? json_object_new_string(mf->sig_key) : NULL);
+		json_object_object_add(o, "sig_hashalgo",
+				       mf->sig_hashalgo ? json_object_new_string(mf->sig_hashalgo) : NULL);
 		for (size_t i = 0; i < kernels_with_it->n; i++)
 			json_object_array_add(k, json_object_new_string(kernels_with_it->v[i]));
 		json_object_object_add(o, "installed", k);
@@ -60,6 +65,11 @@ static void render(const struct kp_modfile *mf, const char *built, const char *s
 	printf("livepatch:   %s\n", mf->livepatch ? "yes" : "no");
 	printf("replace:     %s\n", mf->replace ? "yes (atomic replace)" : "no");
 	printf("state:       %s\n", state);
+	if (mf->signer || mf->sig_key)
+		printf("signer:      %s (key %s, %s)\n", or_none(mf->signer), or_none(mf->sig_key),
+		       or_none(mf->sig_hashalgo));
+	else
+		printf("signer:      - (unsigned)\n");
 	printf("installed:   %s\n", or_none(inst));
 	for (size_t i = 0; i < mf->funcs.n; i++)
 		printf("function:    %s:%s,%lu\n", mf->funcs.f[i].object, mf->funcs.f[i].name, mf->funcs.f[i].sympos);

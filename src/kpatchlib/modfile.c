@@ -54,6 +54,12 @@ static int read_modinfo(struct kp_modfile *mf, struct kp_err *err)
 			ret |= set_field(&mf->cves, val);
 		else if (!strcmp(key, "kpatch_description"))
 			ret |= set_field(&mf->kpatch_description, val);
+		else if (!strcmp(key, "signer"))
+			ret |= set_field(&mf->signer, val);
+		else if (!strcmp(key, "sig_key"))
+			ret |= set_field(&mf->sig_key, val);
+		else if (!strcmp(key, "sig_hashalgo"))
+			ret |= set_field(&mf->sig_hashalgo, val);
 		else if (!strcmp(key, "livepatch"))
 			mf->livepatch = val && !strcmp(val, "Y");
 	}
@@ -121,7 +127,11 @@ void kp_modfile_close(struct kp_modfile *mf)
 	free(mf->description);
 	free(mf->cves);
 	free(mf->kpatch_description);
+	free(mf->signer);
+	free(mf->sig_key);
+	free(mf->sig_hashalgo);
 	mf->vermagic = mf->description = mf->cves = mf->kpatch_description = NULL;
+	mf->signer = mf->sig_key = mf->sig_hashalgo = NULL;
 	kp_funcs_free(&mf->funcs);
 }
 

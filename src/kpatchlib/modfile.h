@@ -14,6 +14,9 @@
  *   name, vermagic, description, livepatch ("Y")
  *   kpatch_cve          comma-separated CVE identifiers the patch fixes
  *   kpatch_description  one-line summary of the fix
+ * and, from the appended signature (libkmod decodes it): signer, sig_key
+ * (the key's serial/identifier, hex), sig_hashalgo. All three stay NULL for
+ * an unsigned module.
  */
 struct kp_modfile {
 	int fd;
@@ -23,6 +26,9 @@ struct kp_modfile {
 	char *description;
 	char *cves;
 	char *kpatch_description;
+	char *signer;
+	char *sig_key;
+	char *sig_hashalgo;
 	int livepatch;
 	int replace;
 	struct kp_func_list funcs;

@@ -206,12 +206,14 @@ static void test_info(void **state)
 		 "livepatch:   yes\n"
 		 "replace:     no\n"
 		 "state:       enabled\n"
+		 "signer:      - (unsigned)\n"
 		 "installed:   " FAKE_KREL2 ", " FAKE_KREL "\n"
 		 "function:    vmlinux:cmdline_proc_show,1\n", ko);
 	assert_string_equal(out, args);
 	assert_int_equal(run("--json info -k " FAKE_KREL2 " kp_a"), 0);
 	assert_non_null(strstr(out, "\"kernel\":\"" FAKE_KREL2 "\""));
 	assert_non_null(strstr(out, "\"cves\":[\"CVE-2099-1\"],\"livepatch\":true,\"replace\":false,\"state\":\"enabled\""));
+	assert_non_null(strstr(out, "\"signer\":null,\"sig_key\":null,\"sig_hashalgo\":null"));
 	assert_int_equal(run("info kp_none"), 3);
 	assert_non_null(strstr(err, "module kp_none is not installed for kernel " FAKE_KREL));
 }

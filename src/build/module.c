@@ -6,6 +6,7 @@
  * post-link step writes the livepatch relocations (src/klp/klprela.c).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,54 @@ static int write_kbuild(struct kb *kb, const char *dir)
 	return fclose(f) ? kb_fail(&kb->err, KB_EMODULE, "cannot write Kbuild") : 0;
 }
 
+/*
+ * modpost warns about each symbol neither the kernel nor a module exports;
+ * every one of them must be a livepatch symbol we resolved, or the module
+ * would fail to load with "Unknown symbol".
+ */
+/* modpost prints "counter.3" as "counter": it drops a ".<digits>" suffix. */
+static bool same_modpost_name(const char *sym, const char *printed)
+{
+	size_t n = strlen(printed);
+
+	if (strncmp(sym, printed, n))
+		return false;
+	if (!sym[n])
+		return true;
+	return sym[n] == '.' && sym[n + 1] && strspn(sym + n + 1, "0123456789") > 0 &&
+	       (sym[n + 1 + strspn(sym + n + 1, "0123456789")] == '\0' ||
+		sym[n + 1 + strspn(sym + n + 1, "0123456789")] == '.');
+}
+
+static int check_undefined(struct kb *kb, const char *log)
+{
+	char *text = kb_read_file(log, NULL), *line, *save;
+	int ret = 0;
+
+	if (!text)
+		return 0;
+	for (line = strtok_r(text, "\n", &save); line && !ret; line = strtok_r(NULL, "\n", &save)) {
+		char *q = strstr(line, "modpost: \""), *e;
+		bool known = false;
+
+		if (!q || !strstr(line, "undefined!"))
+			continue;
+		q += strlen("modpost: \"");
+		e = strchr(q, '"');
+		if (!e)
+			continue;
+		*e = '\0';
+		for (size_t i = 0; i < kb->nrefs && !known; i++)
+			known = same_modpost_name(kb->refs[i].name, q);
+		if (!known)
+			ret = kb_fail(&kb->err, KB_EMODULE,
+				      "the module references '%s', which is neither exported nor resolved (log: %s)",
+				      q, log);
+	}
+	free(text);
+	return ret;
+}
+
 int kb_build_module(struct kb *kb)
 {
 	char *dir = kb_path("%s/module", kb->work), *log = kb_path("%s/module.log", kb->work);
@@ -176,6 +225,8 @@ int kb_build_module(struct kb *kb)
 		free(tail);
 		return -1;
 	}
+	if (check_undefined(kb, log))
+		return -1;
 	{
 		/* As distributions install modules: without debug info (mostly the template's). */
 		const char *argv[] = { "strip", "--strip-debug", ko, NULL };

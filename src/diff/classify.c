@@ -41,8 +41,14 @@ static enum dclass classify(const struct kelf_sec *s, size_t entsize)
 	    starts(n, ".note") || !strcmp(n, ".modinfo") ||
 	    starts(n, ".comment"))
 		return DC_IGNORE;
+	/* the author's markers (kmod/kpatch-author.h): read, never carried */
+	if (starts(n, ".kpatch."))
+		return DC_IGNORE;
 	if (entsize)
 		return DC_SPECIAL;
+	if (starts(n, "___ksymtab") || starts(n, "__ksymtab") || starts(n, "___kcrctab") ||
+	    starts(n, "__kcrctab") || starts(n, "__kstrtab"))
+		return DC_EXPORT;
 	if (!strcmp(n, ".altinstr_replacement") || !strcmp(n, ".altinstr_aux"))
 		return DC_ALTREPL;
 	if (family(n, ".init") || family(n, ".exit") || starts(n, ".init.") ||

@@ -11,6 +11,7 @@
  * code, existing data, functions without an ftrace entry, and loaded
  * sections the differ does not understand.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "diff/diff_int.h"
@@ -112,11 +113,39 @@ static const char *class_word(const struct kelf_sym *y)
 	return y->type == STT_FUNC ? "function" : "variable";
 }
 
+/*
+ * --skip-init: changed or new __init code or data is left out. It ran at
+ * boot (or never will again), so the patch applies its runtime part only;
+ * the names go into one warning line.
+ */
+static int skip_init(struct dctx *c, struct dsym *d)
+{
+	size_t len = strlen(c->skipped_init);
+
+	d->status = DS_SAME;
+	if (d->child)
+		return 0;
+	snprintf(c->skipped_init + len, sizeof(c->skipped_init) - len, "%s%s%s",
+		 len ? ", " : "", d->sym->name, d->sym->type == STT_FUNC ? "()" : "");
+	dlog(c, "%s %s: __init, changed, left out (--skip-init)", class_word(d->sym), d->sym->name);
+	return 0;
+}
+
 static int compare_symbol(struct dctx *c, struct dsym *d)
 {
 	struct kelf_sym *y = d->sym;
 	enum dclass cls = DSEC(y->sec)->cls;
 
+	if (d->ignored || (d->child && d->parent && d->parent->ignored)) {
+		if (!d->twin && !d->child)
+			return refuse(c, "%s: KPATCH_IGNORE_FUNCTION names a new function; only an "
+				      "existing function can be left unpatched", y->name);
+		d->status = DS_SAME;
+		dlog(c, "%s %s: ignored (KPATCH_IGNORE_FUNCTION)", class_word(y), y->name);
+		return 0;
+	}
+	if (cls == DC_INIT && c->opts->skip_init && (!d->twin || !sym_range_equal(c, y, d->twin->sym)))
+		return skip_init(c, d);
 	if (!d->twin) {
 		d->status = DS_NEW;
 		if (cls == DC_OTHER)
@@ -146,6 +175,12 @@ static int compare_symbol(struct dctx *c, struct dsym *d)
 			      y->name, class_word(y));
 	case DC_DATA:
 	case DC_STRINGS:
+		if (y->type != STT_FUNC && d->forced) {
+			d->status = DS_SAME;
+			return warn(c, "%s: forced (KPATCH_FORCE): the changed initial value or "
+				    "layout is not applied, the running kernel keeps the old "
+				    "contents", y->name);
+		}
 		if (y->type != STT_FUNC)
 			return refuse(c, "%s: initial value or layout of existing data changed "
 				      "(section %s): the running kernel keeps the old contents; "
@@ -232,7 +267,7 @@ static int promote_callers(struct dctx *c, struct dsym *f)
 		enum dclass cls = DSEC(s)->cls;
 		bool in_code = s->sh.sh_flags & SHF_EXECINSTR;
 
-		if (cls == DC_SPECIAL || cls == DC_IGNORE)
+		if (cls == DC_SPECIAL || cls == DC_IGNORE || cls == DC_EXPORT)
 			continue;
 		for (j = 0; j < s->nrelas; j++) {
 			const struct kelf_rela *r = &s->relas[j];
@@ -286,7 +321,7 @@ int compare_objects(struct dctx *c)
 		if (!y->sec || (y->type != STT_FUNC && y->type != STT_OBJECT))
 			continue;
 		if (DSEC(y->sec)->cls == DC_IGNORE || DSEC(y->sec)->cls == DC_SPECIAL ||
-		    DSEC(y->sec)->cls == DC_ALTREPL)
+		    DSEC(y->sec)->cls == DC_ALTREPL || DSEC(y->sec)->cls == DC_EXPORT)
 			continue;
 		if (compare_symbol(c, d))
 			return -1;
@@ -296,7 +331,7 @@ int compare_objects(struct dctx *c)
 		struct dsym *d = &c->psyms[i];
 
 		if (d->child && d->status != DS_SAME && d->parent &&
-		    d->parent->status == DS_SAME) {
+		    d->parent->status == DS_SAME && !d->parent->ignored) {
 			d->parent->status = DS_CHANGED;
 			dlog(c, "function %s: changed (its part %s changed)",
 			     d->parent->sym->name, d->sym->name);

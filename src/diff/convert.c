@@ -102,6 +102,21 @@ static bool is_function_name(const struct kelf_sym *y)
 	return false;
 }
 
+/*
+ * Once-only flags (DO_ONCE, WARN_ONCE, printk_once: "__already_done.N" and
+ * friends in .data.once) are never shared with the original: a carried
+ * function gets a fresh copy. The old flag records that the OLD code
+ * printed its message; the new code's message is a different one and
+ * should be seen once too. The flags carry no other state (the kernel
+ * itself clears them all through debugfs), and a copy saves a livepatch
+ * relocation among hundreds of same-named flags.
+ */
+static bool is_once_flag(const struct kelf_sym *y)
+{
+	return y->type == STT_OBJECT && y->bind == STB_LOCAL && y->sec &&
+	       !strcmp(y->sec->name, ".data.once");
+}
+
 /* The function a relocation points into, or NULL. */
 struct kelf_sym *owner_function(const struct kelf_rela *r, const struct kelf *k)
 {
@@ -182,14 +197,15 @@ int convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
 		*out = carry_symbol(c, d);
 		return *out ? 0 : -1;
 	}
-	if (d->twin && !is_function_name(t)) {
+	if (d->twin && !is_function_name(t) && !is_once_flag(t)) {
 		*out = external(c, d->twin->sym->name, d->twin->sym);
 		return *out ? 0 : -1;
 	}
 	if (d->twin) {
 		/* a copy is as good, and needs no livepatch relocation */
 		d->carry = true;
-		dlog(c, "include copy of %s (constant function name)", t->name);
+		dlog(c, "include copy of %s (%s)", t->name,
+		     is_once_flag(t) ? "fresh once-only flag" : "constant function name");
 		*out = carry_symbol(c, d);
 		return *out ? 0 : -1;
 	}

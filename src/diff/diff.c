@@ -47,6 +47,28 @@ int fail(struct dctx *c, const char *fmt, ...)
 	return -1;
 }
 
+/* Records one warning line; the run goes on. */
+int warn(struct dctx *c, const char *fmt, ...)
+{
+	struct kdiff_result *res = c->res;
+	char **v, *line;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) < 0)
+		line = NULL;
+	va_end(ap);
+	v = line ? realloc(res->warnings, (res->nwarnings + 1) * sizeof(*v)) : NULL;
+	if (!v) {
+		free(line);
+		return fail(c, "out of memory");
+	}
+	res->warnings = v;
+	v[res->nwarnings++] = line;
+	dlog(c, "warning: %s", line);
+	return 0;
+}
+
 static void free_keys(struct dsym *ds, size_t n)
 {
 	size_t i;
@@ -65,6 +87,15 @@ void kdiff_result_free(struct kdiff_result *res)
 		free(res->functions[i].name);
 	for (i = 0; i < res->nsymbols; i++)
 		free(res->symbols[i].name);
+	for (i = 0; i < res->ncallbacks; i++)
+		free(res->callbacks[i].symbol);
+	for (i = 0; i < res->nwarnings; i++)
+		free(res->warnings[i]);
+	free(res->callbacks);
+	free(res->warnings);
+	res->callbacks = NULL;
+	res->warnings = NULL;
+	res->ncallbacks = res->nwarnings = 0;
 	free(res->functions);
 	free(res->symbols);
 	res->functions = NULL;
@@ -88,11 +119,17 @@ static int run(struct dctx *c, const char *orig_path, const char *patched_path)
 		return fail(c, "out of memory");
 	classify_sections(c, c->orig, c->osecs);
 	classify_sections(c, c->patched, c->psecs);
-	if (correlate(c) || compare_objects(c))
+	if (author_sections(c) || correlate(c) || author_symbols(c) || compare_objects(c) ||
+	    check_exports(c))
+		return -1;
+	if (c->skipped_init[0] &&
+	    warn(c, "init code not applied (it already ran at boot): %s", c->skipped_init))
 		return -1;
 	if (!c->nchanged)
 		return 0;
-	if (carry_functions(c) || carry_special_sections(c) || prune_externals(c))
+	/* static locals last: a variable correlation could not pair is the better reason */
+	if (author_callbacks(c) || carry_functions(c) || carry_special_sections(c) ||
+	    prune_externals(c) || check_static_locals(c))
 		return -1;
 	/* like every compiled object: no executable stack wanted */
 	if (!kelf_add_section(c->out, ".note.GNU-stack",

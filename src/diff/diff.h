@@ -44,6 +44,11 @@ struct kdiff_opts {
 	const struct kdiff_exports *exports;		/* NULL: unknown */
 	kdiff_log_fn log;				/* NULL: silent */
 	void *log_ctx;
+	/*
+	 * Leave changed __init code and data out instead of refusing: it ran
+	 * at boot. What was left out is named in a warning.
+	 */
+	bool skip_init;
 };
 
 enum kdiff_change { KDIFF_FN_CHANGED, KDIFF_FN_NEW };
@@ -65,8 +70,19 @@ struct kdiff_symbol {
 	bool needs_export;
 };
 
+/* A livepatch callback the patch author declared (kmod/kpatch-author.h). */
+struct kdiff_callback {
+	const char *type;	/* "pre_patch", "post_patch", "pre_unpatch", "post_unpatch" */
+	char *symbol;		/* a carried function of OUT.o */
+};
+
 struct kdiff_result {
 	struct kelf *out;		/* set when KDIFF_CHANGED */
+	struct kdiff_callback *callbacks;
+	size_t ncallbacks;
+	/* Applied with a caveat the author must read: one line each. */
+	char **warnings;
+	size_t nwarnings;
 	struct kdiff_function *functions;
 	size_t nfunctions;
 	struct kdiff_symbol *symbols;	/* every undefined symbol of out */

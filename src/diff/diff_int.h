@@ -17,6 +17,8 @@ enum dclass {
 	DC_SPECIAL,	/* arrays of fixed-size entries about code */
 	DC_ALTREPL,	/* .altinstr_replacement, .altinstr_aux: blocks of code used by
 			 * alternatives and static_cpu_has() on behalf of functions */
+	DC_EXPORT,	/* __ksymtab*, __kcrctab*, __ksymtab_strings: exports, which
+			 * a live patch cannot add or change */
 	DC_OTHER,	/* loaded, but not understood */
 };
 
@@ -46,6 +48,8 @@ struct dsym {
 	const char *key;		/* name without compiler numbering */
 	bool ambiguous;			/* numbered, and its key is not unique */
 	struct dsym *ref_by;		/* a function referencing it (correlation) */
+	bool ignored;			/* KPATCH_IGNORE_FUNCTION: never changed */
+	bool forced;			/* KPATCH_FORCE: refusals become warnings */
 };
 
 /* A carried byte range whose relocations are still to be rewritten. */
@@ -66,6 +70,7 @@ struct dctx {
 	size_t npend, pend_cap;
 	int nchanged;
 	bool refused;
+	char skipped_init[512];		/* --skip-init: what was left out */
 };
 
 static inline struct dsec *DSEC(const struct kelf_sec *s)
@@ -89,6 +94,7 @@ static inline const char *orig_name(const struct kelf_sym *y)
 void dlog(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int refuse(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int fail(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int warn(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 bool is_function(const struct kelf_sym *y);
 bool is_object(const struct kelf_sym *y);
@@ -124,6 +130,17 @@ int convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
 struct kelf_sym *owner_function(const struct kelf_rela *r, const struct kelf *k);
 struct kelf_sym *external(struct dctx *c, const char *name, const struct kelf_sym *orig);
 int prune_externals(struct dctx *c);
+
+/* author.c: the traces of kmod/kpatch-author.h in the patched object */
+int author_sections(struct dctx *c);
+int author_symbols(struct dctx *c);
+int author_callbacks(struct dctx *c);
+
+/* statics.c */
+int check_static_locals(struct dctx *c);
+
+/* ksymtab.c */
+int check_exports(struct dctx *c);
 
 /* special.c */
 int carry_special_sections(struct dctx *c);

@@ -57,6 +57,25 @@ int kdiff_manifest_write(const struct kdiff_result *res, const char *object,
 			json_object_object_add(s, "needs_export", json_object_new_boolean(1));
 		json_object_array_add(syms, s);
 	}
+	if (res->ncallbacks) {
+		json_object *cbs = json_object_new_array();
+
+		json_object_object_add(root, "callbacks", cbs);
+		for (i = 0; i < res->ncallbacks; i++) {
+			json_object *cb = json_object_new_object();
+
+			json_object_object_add(cb, "type", json_object_new_string(res->callbacks[i].type));
+			json_object_object_add(cb, "symbol", json_object_new_string(res->callbacks[i].symbol));
+			json_object_array_add(cbs, cb);
+		}
+	}
+	if (res->nwarnings) {
+		json_object *ws = json_object_new_array();
+
+		json_object_object_add(root, "warnings", ws);
+		for (i = 0; i < res->nwarnings; i++)
+			json_object_array_add(ws, json_object_new_string(res->warnings[i]));
+	}
 	if (json_object_to_file_ext(path, root, JSON_C_TO_STRING_PRETTY |
 				    JSON_C_TO_STRING_NOSLASHESCAPE)) {
 		snprintf(msg, msglen, "%s: cannot write: %s", path, json_util_get_last_err());

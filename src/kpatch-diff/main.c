@@ -26,6 +26,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: kpatch-diff [-v] [--entry-sizes FILE] [--exports FILE] [--object-name NAME]\n"
+		"                   [--skip-init]\n"
 		"                   ORIG.o PATCHED.o -o OUT.o --manifest OUT.json\n"
 		"\n"
 		"Compare an object compiled before and after a source patch (both with\n"
@@ -42,12 +43,17 @@ static void usage(FILE *f)
 		"  -e, --entry-sizes FILE     JSON {section: entry size} of the kernel\n"
 		"  -x, --exports FILE         the kernel's Module.symvers: refuse jump-label\n"
 		"                             and static-call keys it does not export\n"
+		"  -s, --skip-init            leave changed __init code and data out (it ran\n"
+		"                             at boot) instead of refusing; a warning names it\n"
 		"  -v, --verbose              print every decision to stderr\n"
 		"  -h, --help                 this text\n"
 		"      --version              print the version\n"
 		"\n"
 		"Exit status: 0 changed (outputs written), 1 usage or I/O error,\n"
-		"3 no functional change, 4 the change cannot be live patched.\n");
+		"3 no functional change, 4 the change cannot be live patched.\n"
+		"Warnings (\"kpatch-diff: NAME: warning: ...\") say what was applied with a\n"
+		"caveat: an export not added, init code left out, a forced change.\n"
+		"Author macros (kpatch-author.h) are described in kpatch-author(7).\n");
 }
 
 static void log_line(void *ctx, const char *fmt, va_list ap)
@@ -80,6 +86,7 @@ int main(int argc, char **argv)
 		{ "object-name", required_argument, NULL, 'n' },
 		{ "entry-sizes", required_argument, NULL, 'e' },
 		{ "exports", required_argument, NULL, 'x' },
+		{ "skip-init", no_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -96,7 +103,7 @@ int main(int argc, char **argv)
 	int c, rc;
 
 	opterr = 0;	/* one line per error, ours */
-	while ((c = getopt_long(argc, argv, "o:m:n:e:x:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:m:n:e:x:svh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;
@@ -113,6 +120,9 @@ int main(int argc, char **argv)
 			break;
 		case 'x':
 			exports_path = optarg;
+			break;
+		case 's':
+			opts.skip_init = true;
 			break;
 		case 'v':
 			opts.log = log_line;
@@ -164,6 +174,8 @@ int main(int argc, char **argv)
 	switch (st) {
 	case KDIFF_CHANGED:
 		rc = EXIT_CHANGED;
+		for (size_t i = 0; i < res.nwarnings; i++)
+			fprintf(stderr, "kpatch-diff: %s: warning: %s\n", name, res.warnings[i]);
 		if (kelf_write(res.out, out, &err)) {
 			fprintf(stderr, "kpatch-diff: %s: cannot write: %s\n", name, err.msg);
 			rc = EXIT_USAGE_IO;

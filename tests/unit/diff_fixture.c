@@ -96,12 +96,13 @@ void fx_compile(struct fx *f, const char *src, const char *path)
 	fputs(fx_prelude, fp);
 	fputs(src, fp);
 	fclose(fp);
-	assert_int_equal(fx_sh("gcc " KERNEL_CFLAGS " -c -o '%s' '%s'", path, cpath), 0);
+	assert_int_equal(fx_sh("gcc " KERNEL_CFLAGS " %s -c -o '%s' '%s'",
+			       f->cflags ? f->cflags : "", path, cpath), 0);
 }
 
 enum kdiff_status fx_diff(struct fx *f, const char *orig_src, const char *patched_src)
 {
-	struct kdiff_opts opts = { .exports = f->exports };
+	struct kdiff_opts opts = { .exports = f->exports, .skip_init = f->skip_init };
 	struct kelf_err err;
 
 	kdiff_result_free(&f->res);

@@ -17,6 +17,8 @@ struct fx {
 	enum kdiff_status st;
 	struct kelf *outobj;	/* OUT.o re-read from disk */
 	const struct kdiff_exports *exports;	/* passed to the differ when set */
+	bool skip_init;				/* the differ's --skip-init */
+	const char *cflags;			/* more compiler flags (-I...) */
 };
 
 /* Prelude every snippet gets: kernel-like helpers (notrace, __init, ...). */

@@ -219,8 +219,8 @@ static void calls_inside_a_shared_section_get_relocations(void **state)
 
 /* one-byte flags side by side, written with movb $imm, flag(%rip) */
 #define FLAGS(v) \
-	"static char fa __attribute__((section(\".data.once\"), used));\n" \
-	"static char fb __attribute__((section(\".data.once\"), used));\n" \
+	"static char fa __attribute__((section(\".data..flags\"), used));\n" \
+	"static char fb __attribute__((section(\".data..flags\"), used));\n" \
 	"void set_a(void) { fa = 1; }\n" \
 	"void set_b(void) { fb = " v "; }\n"
 

@@ -8,6 +8,9 @@
  *                       for vmlinux, else the module's name
  *   KPATCH_FUNCS_n(F)   F(index, "old_name", old_sympos) for each function
  *                       of object n
+ *   KPATCH_CALLBACKS_n(C) C(n, type, "symbol") for each callback of object n
+ *                       declared with kpatch-author.h (type: pre_patch,
+ *                       post_patch, pre_unpatch, post_unpatch)
  *   KPATCH_REPLACE      1 for an atomic-replace patch, 0 to stack
  *   KPATCH_CVES         "CVE-a,CVE-b" or undefined
  *   KPATCH_DESCRIPTION  the text given with --description, or undefined
@@ -31,7 +34,18 @@ KPATCH_OBJECTS(KPATCH_DECLARE_OBJ)
 	static struct klp_func kpatch_funcs_##n[] = { KPATCH_FUNCS_##n(KPATCH_FUNC) { } };
 KPATCH_OBJECTS(KPATCH_FUNC_TABLE)
 
-#define KPATCH_OBJECT(n, objname) { .name = objname, .funcs = kpatch_funcs_##n },
+#define KPATCH_CB_RET_pre_patch int
+#define KPATCH_CB_RET_post_patch void
+#define KPATCH_CB_RET_pre_unpatch void
+#define KPATCH_CB_RET_post_unpatch void
+#define KPATCH_CB_DECLARE(n, type, sym) \
+	extern KPATCH_CB_RET_##type kpatch_cb_##n##_##type(struct klp_object *) __asm__(sym);
+#define KPATCH_CB_DECLARE_OBJ(n, name) KPATCH_CALLBACKS_##n(KPATCH_CB_DECLARE)
+KPATCH_OBJECTS(KPATCH_CB_DECLARE_OBJ)
+
+#define KPATCH_CB_SET(n, type, sym) .type = kpatch_cb_##n##_##type,
+#define KPATCH_OBJECT(n, objname) { .name = objname, .funcs = kpatch_funcs_##n, \
+	.callbacks = { KPATCH_CALLBACKS_##n(KPATCH_CB_SET) } },
 static struct klp_object kpatch_objs[] = {
 	KPATCH_OBJECTS(KPATCH_OBJECT)
 	{ }

@@ -3,7 +3,7 @@
 # library so the unit tests can drive single steps. The kernel-side sources
 # in kmod/ are carried inside the program (embed.S).
 KB_LIB_OBJS := $(filter-out %/main.o,$(call objs_of,src/build)) $(BUILD)/obj/src/build/embed.o
-$(BUILD)/obj/src/build/embed.o: src/build/embed.S kmod/livepatch.c kmod/entry-size-probe.c
+$(BUILD)/obj/src/build/embed.o: src/build/embed.S kmod/livepatch.c kmod/entry-size-probe.c kmod/kpatch-author.h
 	@mkdir -p $(dir $@)
 	$(CC) -c -o $@ $<
 $(BUILD)/lib/libkpbuild.a: $(KB_LIB_OBJS)

@@ -55,6 +55,10 @@ static char *module_file(const struct kb *kb, const char *name)
 	return found;
 }
 
+/* kmod/kpatch-author.h, carried in the program (embed.S) */
+extern const char kb_author_src[];
+extern const unsigned long kb_author_len;
+
 int kb_compile(struct kb *kb, bool patched)
 {
 	const char *what = patched ? "patched" : "original";
@@ -68,7 +72,12 @@ int kb_compile(struct kb *kb, bool patched)
 	argv[n++] = "-C";
 	argv[n++] = kb->ws;
 	argv[n++] = ccarg;
-	argv[n++] = "KCFLAGS=-ffunction-sections -fdata-sections";
+	/* patches may include kpatch-author.h (carried in this program) */
+	kb_mkdirs(kb_path("%s/include", kb->work));
+	if (kb_write_file(kb_path("%s/include/kpatch-author.h", kb->work), kb_author_src,
+			  kb_author_len))
+		return kb_fail(&kb->err, KB_EENV, "cannot write %s/include/kpatch-author.h", kb->work);
+	argv[n++] = kb_path("KCFLAGS=-ffunction-sections -fdata-sections -I%s/include", kb->work);
 	argv[n++] = jarg;
 	for (size_t i = 0; i < kb->nobjs; i++)
 		argv[n++] = kb->objs[i].obj;

@@ -38,7 +38,7 @@ static int add_func(struct kb *kb, const char *name, const char *objname, bool i
 
 static int read_manifest(struct kb *kb, struct kb_object *o)
 {
-	struct json_object *root = json_object_from_file(o->manifest), *funcs, *syms;
+	struct json_object *root = json_object_from_file(o->manifest), *funcs, *syms, *cbs, *warns;
 
 	if (!root || !json_object_object_get_ex(root, "functions", &funcs) ||
 	    !json_object_object_get_ex(root, "symbols", &syms) ||
@@ -47,6 +47,33 @@ static int read_manifest(struct kb *kb, struct kb_object *o)
 		json_object_put(root);
 		return kb_fail(&kb->err, KB_EENV, "%s: not a kpatch-diff manifest", o->manifest);
 	}
+	/* kpatch-author.h: callbacks for the module template, warnings to show */
+	if (json_object_object_get_ex(root, "callbacks", &cbs))
+		for (size_t i = 0; i < json_object_array_length(cbs); i++) {
+			struct json_object *cb = json_object_array_get_idx(cbs, i), *t, *s;
+			struct kb_callback *v = realloc(kb->callbacks, (kb->ncallbacks + 1) * sizeof(*v));
+
+			if (!v || !json_object_object_get_ex(cb, "type", &t) ||
+			    !json_object_object_get_ex(cb, "symbol", &s)) {
+				json_object_put(root);
+				return kb_fail(&kb->err, KB_EENV, "%s: callback %zu lacks type or symbol",
+					       o->manifest, i);
+			}
+			kb->callbacks = v;
+			/* the type becomes a C token in kpatch-gen.h: only the four known */
+			if (!strstr(" pre_patch post_patch pre_unpatch post_unpatch ",
+				    kb_path(" %s ", json_object_get_string(t)))) {
+				json_object_put(root);
+				return kb_fail(&kb->err, KB_EENV, "%s: unknown callback type '%s'",
+					       o->manifest, json_object_get_string(t));
+			}
+			v[kb->ncallbacks++] = (struct kb_callback){ strdup(json_object_get_string(t)),
+				strdup(json_object_get_string(s)), strdup(o->objname) };
+		}
+	if (json_object_object_get_ex(root, "warnings", &warns))
+		for (size_t i = 0; i < json_object_array_length(warns); i++)
+			kb_progress(kb, "warning: %s: %s", o->src,
+				    json_object_get_string(json_object_array_get_idx(warns, i)));
 	for (size_t i = 0; i < json_object_array_length(funcs); i++) {
 		struct json_object *f = json_object_array_get_idx(funcs, i), *n, *c;
 
@@ -72,7 +99,7 @@ int kb_diff(struct kb *kb)
 	for (size_t i = 0; i < kb->nobjs; i++) {
 		struct kb_object *o = &kb->objs[i];
 		char *log = kb_path("%s/diff-%zu.log", kb->work, i);
-		const char *argv[20];
+		const char *argv[21];
 		int n = 0, rc;
 
 		o->out = kb_path("%s/diff/%zu-patch.o", kb->work, i);
@@ -86,6 +113,8 @@ int kb_diff(struct kb *kb)
 		/* Jump-label and static-call keys must be exported; the differ checks. */
 		argv[n++] = "--exports";
 		argv[n++] = symvers;
+		if (kb->skip_init)
+			argv[n++] = "--skip-init";
 		argv[n++] = "--object-name";
 		argv[n++] = o->objname;
 		argv[n++] = o->orig;

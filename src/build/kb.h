@@ -54,6 +54,13 @@ struct kb_func {
 	bool is_new;
 };
 
+/* A livepatch callback declared with kpatch-author.h, from the manifest. */
+struct kb_callback {
+	char *type;		/* pre_patch, post_patch, pre_unpatch, post_unpatch */
+	char *symbol;
+	char *objname;
+};
+
 struct kb_symref {
 	char *name;
 	char *objname;
@@ -77,6 +84,7 @@ struct kb {
 	bool keep_tmp;
 	bool verbose;
 	bool skip_compiler_check;
+	bool skip_init;		/* --skip-init: leave changed __init code out */
 	bool replace;
 	char **patches;
 	int npatches;
@@ -104,6 +112,8 @@ struct kb {
 	size_t nfuncs;
 	struct kb_symref *refs;
 	size_t nrefs;
+	struct kb_callback *callbacks;
+	size_t ncallbacks;
 	struct ksyms ksyms;
 	struct symvers symvers;
 	char *module_path;

@@ -40,6 +40,8 @@ static const char usage_text[] =
 	"                           scripts/sign-file and CONFIG_MODULE_SIG_HASH\n"
 	"      --keep-tmp           keep the work directory and print its path\n"
 	"      --skip-compiler-check  build even when gcc differs from the kernel's\n"
+	"      --skip-init          apply a patch that also changes __init code: its\n"
+	"                           runtime part only; the init functions left out are named\n"
 	"  -v, --verbose            show the differ's decisions and symbol resolution\n"
 	"  -h, --help               this text\n"
 	"      --version            print the version\n"
@@ -51,7 +53,7 @@ static const char usage_text[] =
 	"6 compiler mismatch, 7 compile error, 8 module build error.\n";
 
 enum { OPT_SYMBOLS = 256, OPT_CVE, OPT_DESC, OPT_KEEP, OPT_SKIPCC, OPT_VERSION, OPT_NOREPLACE,
-       OPT_SIGNKEY, OPT_SIGNCERT };
+       OPT_SIGNKEY, OPT_SIGNCERT, OPT_SKIPINIT };
 
 static const struct option long_opts[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -68,6 +70,7 @@ static const struct option long_opts[] = {
 	{ "sign-cert", required_argument, NULL, OPT_SIGNCERT },
 	{ "keep-tmp", no_argument, NULL, OPT_KEEP },
 	{ "skip-compiler-check", no_argument, NULL, OPT_SKIPCC },
+	{ "skip-init", no_argument, NULL, OPT_SKIPINIT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -140,6 +143,7 @@ static int parse_args(struct kb *kb, int argc, char **argv)
 		case OPT_SIGNCERT: sign_cert = optarg; break;
 		case OPT_KEEP: kb->keep_tmp = true; break;
 		case OPT_SKIPCC: kb->skip_compiler_check = true; break;
+		case OPT_SKIPINIT: kb->skip_init = true; break;
 		case 'v': kb->verbose = true; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case OPT_VERSION: printf("kpatch-build %s\n", KPATCH_VERSION); exit(0);

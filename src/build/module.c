@@ -83,6 +83,18 @@ static int write_gen_header(struct kb *kb, const char *path)
 		}
 		fputc('\n', f);
 	}
+	/* kpatch-author.h callbacks: C(n, type, "symbol") for object n */
+	for (size_t o = 0; o < nobjs; o++) {
+		fprintf(f, "#define KPATCH_CALLBACKS_%zu(C)", o);
+		for (size_t i = 0; i < kb->ncallbacks; i++) {
+			if (strcmp(kb->callbacks[i].objname, objs[o]))
+				continue;
+			fprintf(f, " \\\n\tC(%zu, %s, ", o, kb->callbacks[i].type);
+			put_c_string(f, kb->callbacks[i].symbol);
+			fputc(')', f);
+		}
+		fputc('\n', f);
+	}
 	fprintf(f, "#define KPATCH_OBJECTS(O)");
 	for (size_t o = 0; o < nobjs; o++) {
 		fprintf(f, " \\\n\tO(%zu, ", o);
@@ -113,6 +125,18 @@ static int write_gen_header(struct kb *kb, const char *path)
 	if (!idx)
 		return kb_fail(&kb->err, KB_ENOCHANGE,
 			       "the patches only add functions; nothing existing is replaced");
+	for (size_t i = 0; i < kb->ncallbacks; i++) {
+		size_t o;
+
+		for (o = 0; o < nobjs && strcmp(objs[o], kb->callbacks[i].objname); o++)
+			;
+		if (o == nobjs)
+			return kb_fail(&kb->err, KB_EREFUSED,
+				       "%s callback %s: no function of %s is patched, so there is no "
+				       "klp object to attach it to; patch a function of %s too",
+				       kb->callbacks[i].type, kb->callbacks[i].symbol,
+				       kb->callbacks[i].objname, kb->callbacks[i].objname);
+	}
 	return 0;
 }
 

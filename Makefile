@@ -86,7 +86,7 @@ check: setup
 
 demo: setup
 	$(MAKE) programs
-	examples/demo
+	KPT_BIN_DIR=$(abspath $(BUILD))/bin examples/demo
 
 install: $(INSTALL_TARGETS)
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "build/kb.h"
+#include "build/depindex.h"
 #include "build/sign.h"
 
 static const char usage_text[] =
@@ -258,7 +259,7 @@ static int pipeline(struct kb *kb)
 {
 	int (*const steps[])(struct kb *) = {
 		kb_read_patches, kb_locate_kernel, kb_check_compiler, kb_prepare_tree,
-		kb_workspace_open,
+		kb_workspace_open, kb_depindex_expand,
 		/* Patched first: a patch that does not apply fails before any compiling. */
 		kb_apply_patches, kb_compile_patched, kb_revert_patches, kb_compile_original,
 		kb_diff, kb_resolve, kb_build_module,

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "build/depindex.h"
 #include "build/kb.h"
 
 static bool have_object(const struct kb *kb, const char *src)
@@ -25,6 +26,9 @@ static int add_file(struct kb *kb, const char *patch, const char *path)
 	size_t n = strlen(path);
 	struct kb_object *o;
 
+	/* A header: the objects that include it are found once the tree is open. */
+	if (n > 2 && !strcmp(path + n - 2, ".h"))
+		return kb_depindex_note(kb, patch, path);
 	if (n < 3 || strcmp(path + n - 2, ".c"))
 		return kb_fail(&kb->err, KB_EREFUSED,
 			       "%s: %s: only changes to .c files can be patched (a header change affects every object that includes it); move the change into the .c file",

@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Header changes. A changed static inline or macro changes the code of
+ * every object that includes the header, so those objects are compiled
+ * twice and diffed like the .c files a patch names.
+ *
+ * Which objects include a header: kbuild records it in the .cmd files of a
+ * build, but we never build the whole kernel, so the index is derived. The
+ * preprocessor alone is enough: kbuild's own "make dir/x.i" runs it with the
+ * kernel's exact flags (~0.3 s per file instead of a few seconds for a
+ * compile) and fixdep writes the header list into dir/.x.i.cmd. kbuild
+ * compiles single targets even when the config leaves them out, so the
+ * objects of the config come from the directory's Makefile (obj-y,
+ * obj-$(CONFIG_X) and composite-object lists, evaluated against .config).
+ *
+ * The index is built lazily, one source directory at a time: a header
+ * local to a directory (fs/proc/fd.h) is included through "fd.h" by the
+ * files next to it, so only that directory is scanned. It is cached per
+ * kernel release and directory, written to a temporary name and renamed,
+ * so concurrent builds share it safely. Headers of the global include path
+ * (include/, arch/<arch>/include/) would need the index of every directory
+ * of the config and a rebuild of hundreds of objects; they are refused.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build/depindex.h"
+
+static char **noted;		/* headers the patches change */
+static size_t nnoted;
+
+bool kb_depindex_is_global(const char *h)
+{
+	const char *p;
+
+	if (!strncmp(h, "include/", 8))
+		return true;
+	/* arch/x86/include/asm/x.h */
+	if (strncmp(h, "arch/", 5))
+		return false;
+	p = strchr(h + 5, '/');
+	return p && !strncmp(p, "/include/", 9);
+}
+
+int kb_depindex_note(struct kb *kb, const char *patch, const char *header)
+{
+	char **n;
+
+	if (strstr(header, "..") || header[0] == '/')
+		return kb_fail(&kb->err, KB_EUSAGE, "%s: %s: path leaves the source tree", patch, header);
+	if (kb_depindex_is_global(header))
+		return kb_fail(&kb->err, KB_EREFUSED,
+			       "%s: %s: a header of the global include path changes objects all over the kernel; only headers local to one source directory are followed (fs/proc/fd.h, not include/linux/...); move the change into the .c files that need it",
+			       patch, header);
+	for (size_t i = 0; i < nnoted; i++)
+		if (!strcmp(noted[i], header))
+			return 0;
+	n = realloc(noted, (nnoted + 1) * sizeof(*n));
+	if (!n || !(n[nnoted] = strdup(header)))
+		return kb_fail(&kb->err, KB_EENV, "out of memory");
+	noted = n;
+	nnoted++;
+	return 0;
+}
+
+static bool config_enabled(const char *config, const char *sym)
+{
+	char line[512];
+	size_t n = strlen(sym);
+	bool on = false;
+	FILE *f = fopen(config, "re");
+
+	if (!f)
+		return false;
+	while (!on && fgets(line, sizeof(line), f))
+		on = !strncmp(line, sym, n) && line[n] == '=' && (line[n + 1] == 'y' || line[n + 1] == 'm');
+	fclose(f);
+	return on;
+}
+
+/* "obj-y", "proc-$(CONFIG_TTY)", "foo-objs": is this list built? */
+static bool list_enabled(const char *lhs, const char *config)
+{
+	const char *dash = strrchr(lhs, '-');
+	char sym[128];
+	size_t n;
+
+	if (!dash)
+		return false;
+	/* Flags and helper lists, not objects. */
+	if (strstr(lhs, "flags") || !strncmp(lhs, "targets", 7) || !strncmp(lhs, "always", 6) ||
+	    !strncmp(lhs, "hostprogs", 9) || !strncmp(lhs, "userprogs", 9) || !strncmp(lhs, "subdir", 6))
+		return false;
+	if (!strcmp(dash, "-y") || !strcmp(dash, "-m") || !strcmp(dash, "-objs"))
+		return true;
+	/* "-$(CONFIG_X)": the '-' before '$' is the last one unless X has none. */
+	dash = strstr(lhs, "-$(CONFIG_");
+	if (!dash)
+		return false;
+	n = strcspn(dash + 3, ")");
+	if (n == 0 || n >= sizeof(sym) || dash[3 + n] != ')' || dash[4 + n])
+		return false;
+	memcpy(sym, dash + 3, n);
+	sym[n] = '\0';
+	return config_enabled(config, sym);
+}
+
+/* The list an object was added by: "proc" of proc-y/proc-$(CONFIG_X). */
+static char *list_name(const char *lhs)
+{
+	const char *dash = strstr(lhs, "-$(CONFIG_");
+
+	if (!dash)
+		dash = strrchr(lhs, '-');
+	return strndup(lhs, dash ? (size_t)(dash - lhs) : strlen(lhs));
+}
+
+static int push(char ***v, size_t *n, const char *s)
+{
+	char **nv;
+
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i], s))
+			return 0;
+	nv = realloc(*v, (*n + 2) * sizeof(*nv));
+	if (!nv)
+		return -1;
+	*v = nv;
+	if (!(nv[*n] = strdup(s)))
+		return -1;
+	nv[++*n] = NULL;
+	return 0;
+}
+
+int kb_depindex_config_objects(const char *tree, const char *dir, const char *config, char ***objs)
+{
+	char *text = kb_read_file(kb_path("%s/%s/Makefile", tree, dir), NULL), *p, *line, *save;
+	char **owner = NULL;	/* owner[i]: the list objs[i] came from */
+	size_t n = 0, no = 0;
+
+	*objs = NULL;
+	if (!text) {
+		text = kb_read_file(kb_path("%s/%s/Kbuild", tree, dir), NULL);
+		if (!text)
+			return -1;
+	}
+	/* Continuation lines become one line. */
+	for (p = text; (p = strstr(p, "\\\n")); )
+		p[0] = p[1] = ' ';
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *op = strstr(line, "="), *lhs, *w, *wsave, *list;
+		bool assign;
+
+		line += strspn(line, " \t");
+		if (*line == '#' || !op)
+			continue;
+		*op = '\0';
+		/* "=" and ":=" start the list afresh (proc-$(CONFIG_MMU) := task_mmu.o). */
+		assign = !(op > line && (op[-1] == '+' || op[-1] == '?'));
+		if (op > line && (op[-1] == '+' || op[-1] == ':' || op[-1] == '?'))
+			op[-1] = '\0';
+		lhs = line;
+		lhs[strcspn(lhs, " \t")] = '\0';
+		if (!list_enabled(lhs, config))
+			continue;
+		list = list_name(lhs);
+		if (assign) {
+			size_t k = 0;
+
+			for (size_t i = 0; i < n; i++) {
+				if (!strcmp(owner[i], list)) {
+					free((*objs)[i]);
+					free(owner[i]);
+					continue;
+				}
+				(*objs)[k] = (*objs)[i];
+				owner[k++] = owner[i];
+			}
+			n = no = k;
+			if (*objs)
+				(*objs)[n] = NULL;
+		}
+		for (w = strtok_r(op + 1, " \t", &wsave); w; w = strtok_r(NULL, " \t", &wsave)) {
+			size_t l = strlen(w);
+			char *rel, *src;
+			bool have;
+
+			if (l < 3 || strcmp(w + l - 2, ".o") || strchr(w, '$'))
+				continue;
+			rel = kb_path("%s/%s", dir, w);
+			src = kb_path("%s/%s", tree, rel);
+			src[strlen(src) - 1] = 'c';
+			have = kb_exists(src);
+			if (have) {
+				size_t before = n;
+				char **o;
+
+				if (push(objs, &n, rel)) {
+					free(text);
+					return -1;
+				}
+				/* A new name: remember its list, aligned with objs. */
+				if (n != before) {
+					o = realloc(owner, (no + 1) * sizeof(*o));
+					if (!o || !(o[no] = strdup(list))) {
+						free(text);
+						return -1;
+					}
+					owner = o;
+					no++;
+				}
+			}
+			free(rel);
+			free(src);
+		}
+		free(list);
+	}
+	for (size_t i = 0; i < no; i++)
+		free(owner[i]);
+	free(owner);
+	free(text);
+	return (int)n;
+}
+
+int kb_depindex_cmd_deps(const char *cmdfile, const char *tree, char ***deps)
+{
+	char *text = kb_read_file(cmdfile, NULL), *p, *tok, *save;
+	size_t n = 0, tl = strlen(tree);
+
+	*deps = NULL;
+	if (!text)
+		return -1;
+	p = strstr(text, "\ndeps_");
+	if (!p) {
+		free(text);
+		return -1;
+	}
+	p = strstr(p, ":=");
+	if (!p) {
+		free(text);
+		return -1;
+	}
+	/* The list ends at the first line without a trailing backslash. */
+	{
+		char *end = p;
+
+		while ((end = strchr(end, '\n')) && end[-1] == '\\')
+			end++;
+		if (end)
+			*end = '\0';
+	}
+	for (tok = strtok_r(p + 2, " \t\\\n", &save); tok; tok = strtok_r(NULL, " \t\\\n", &save)) {
+		size_t l = strlen(tok);
+
+		if (l < 3 || strcmp(tok + l - 2, ".h") || strchr(tok, '$') || strchr(tok, ')'))
+			continue;
+		if (!strncmp(tok, tree, tl) && tok[tl] == '/')
+			tok += tl + 1;
+		while (!strncmp(tok, "./", 2))
+			tok += 2;
+		if (push(deps, &n, tok)) {
+			free(text);
+			return -1;
+		}
+	}
+	free(text);
+	return (int)n;
+}
+
+static void free_list(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Build dir's index into path: one line "dir/x.o h1 h2 ..." per object. */
+static int build_index(struct kb *kb, const char *dir, const char *path, size_t *count)
+{
+	char *config = kb_path("%s/.config", kb->ws), **objs, *tmp, *log;
+	char *ccarg = kb_path("CC=%s", kb->cc), *jarg = kb_path("-j%d", kb->jobs);
+	const char **argv;
+	int n = kb_depindex_config_objects(kb->ws, dir, config, &objs), rc;
+	size_t a = 0;
+	FILE *f;
+
+	if (n < 0)
+		return kb_fail(&kb->err, KB_EENV, "%s: no kbuild Makefile to list the objects of", dir);
+	argv = calloc((size_t)n + 8, sizeof(*argv));
+	argv[a++] = "make";
+	argv[a++] = "-C";
+	argv[a++] = kb->ws;
+	argv[a++] = ccarg;
+	/* The flags compile.c uses, so kbuild does not redo prepare. */
+	argv[a++] = "KCFLAGS=-ffunction-sections -fdata-sections";
+	argv[a++] = jarg;
+	for (int i = 0; i < n; i++) {
+		char *t = strdup(objs[i]);
+
+		t[strlen(t) - 1] = 'i';
+		argv[a++] = t;
+	}
+	argv[a] = NULL;
+	log = kb_path("%s/depindex.log", kb->work);
+	kb_progress(kb, "indexing the headers of %d objects in %s/ (once per kernel)", n, dir);
+	rc = n ? kb_run(argv, NULL, log) : 0;
+	for (size_t i = 6; i < a; i++)
+		free((char *)argv[i]);
+	free(argv);
+	if (rc) {
+		char *tail = kb_log_tail(log, 3), *nl;
+
+		while ((nl = strchr(tail, '\n')))
+			*nl = ' ';
+		kb_fail(&kb->err, KB_ECOMPILE, "indexing %s/: the preprocessor failed: %s (log: %s)",
+			dir, tail, log);
+		free(tail);
+		free_list(objs);
+		return -1;
+	}
+	tmp = kb_path("%s.%d.tmp", path, (int)getpid());
+	f = fopen(tmp, "we");
+	if (!f) {
+		free_list(objs);
+		return kb_fail(&kb->err, KB_EENV, "cannot write %s: %s", tmp, strerror(errno));
+	}
+	fprintf(f, "# kpatch-build dependency index of %s/ for %s: object, then the headers it includes\n",
+		dir, kb->krel);
+	for (int i = 0; i < n; i++) {
+		const char *slash = strrchr(objs[i], '/');
+		char *cmd = kb_path("%s/%.*s.%.*s.i.cmd", kb->ws, (int)(slash - objs[i] + 1), objs[i],
+				    (int)strlen(slash + 1) - 2, slash + 1);
+		char **deps;
+		int nd = kb_depindex_cmd_deps(cmd, kb->ws, &deps);
+
+		free(cmd);
+		/* No .cmd: kbuild did not preprocess it (a generated or special file). */
+		if (nd < 0)
+			continue;
+		fputs(objs[i], f);
+		for (int j = 0; j < nd; j++)
+			fprintf(f, " %s", deps[j]);
+		fputc('\n', f);
+		free_list(deps);
+	}
+	free_list(objs);
+	*count = (size_t)n;
+	if (fclose(f) || rename(tmp, path)) {
+		unlink(tmp);
+		return kb_fail(&kb->err, KB_EENV, "cannot write %s: %s", path, strerror(errno));
+	}
+	free(tmp);
+	return 0;
+}
+
+static int add_object(struct kb *kb, const char *obj)
+{
+	struct kb_object *o;
+	char *src = strdup(obj);
+
+	src[strlen(src) - 1] = 'c';
+	for (size_t i = 0; i < kb->nobjs; i++)
+		if (!strcmp(kb->objs[i].src, src)) {
+			free(src);
+			return 0;
+		}
+	o = realloc(kb->objs, (kb->nobjs + 1) * sizeof(*o));
+	if (!o)
+		return kb_fail(&kb->err, KB_EENV, "out of memory");
+	kb->objs = o;
+	o = &kb->objs[kb->nobjs++];
+	memset(o, 0, sizeof(*o));
+	o->src = src;
+	o->obj = strdup(obj);
+	return 0;
+}
+
+/* Objects of one directory's index that include header. */
+static int includers(struct kb *kb, const char *header)
+{
+	char *dir = strdup(header), *slash = strrchr(dir, '/'), *idxdir, *path, *text, *line, *save;
+	char *flat, *p, names[1024] = "";
+	size_t scanned = 0, found = 0;
+	double t0 = now();
+	bool built = false;
+
+	if (!slash)
+		return kb_fail(&kb->err, KB_EREFUSED,
+			       "%s: a header at the top of the tree; only headers in a source directory are followed",
+			       header);
+	*slash = '\0';
+	flat = strdup(dir);
+	for (p = flat; *p; p++)
+		if (*p == '/')
+			*p = '+';
+	idxdir = kb_path("%s/depindex/%s", kb->cache, kb->krel);
+	path = kb_path("%s/%s.deps", idxdir, flat);
+	if (kb_mkdirs(idxdir))
+		return kb_fail(&kb->err, KB_EENV, "cannot create %s: %s", idxdir, strerror(errno));
+	if (!kb_exists(path)) {
+		if (build_index(kb, dir, path, &scanned))
+			return -1;
+		built = true;
+	}
+	text = kb_read_file(path, NULL);
+	if (!text)
+		return kb_fail(&kb->err, KB_EENV, "cannot read %s: %s", path, strerror(errno));
+	scanned = 0;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *obj, *h, *hsave;
+
+		if (*line == '#')
+			continue;
+		scanned++;
+		obj = strtok_r(line, " ", &hsave);
+		while ((h = strtok_r(NULL, " ", &hsave)))
+			if (!strcmp(h, header))
+				break;
+		if (!h)
+			continue;
+		found++;
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), " %s", obj);
+		if (add_object(kb, obj))
+			return -1;
+	}
+	free(text);
+	kb_progress(kb, "header %s: %zu objects of %s/ scanned (index %s in %.1f s: %s), %zu include it and are rebuilt:%s",
+		    header, scanned, dir, built ? "built" : "cached", now() - t0, path, found,
+		    found ? names : " none");
+	if (!found)
+		return kb_fail(&kb->err, KB_ENOCHANGE,
+			       "%s: no object of this kernel's config in %s/ includes it; nothing to patch",
+			       header, dir);
+	free(dir);
+	free(flat);
+	free(idxdir);
+	free(path);
+	return 0;
+}
+
+int kb_depindex_expand(struct kb *kb)
+{
+	for (size_t i = 0; i < nnoted; i++)
+		if (includers(kb, noted[i]))
+			return -1;
+	return 0;
+}

@@ -103,7 +103,7 @@ static void header_change_is_refused(void **state)
 		 "--- a/include/linux/fs.h\n+++ b/include/linux/fs.h\n@@ -1 +1 @@\n-a\n+b\n");
 	assert_int_equal(kb_read_patches(&kb), -1);
 	assert_int_equal(kb.err.code, KB_EREFUSED);
-	assert_non_null(strstr(kb.err.msg, "include/linux/fs.h: only changes to .c files"));
+	assert_non_null(strstr(kb.err.msg, "include/linux/fs.h: a header of the global include path"));
 	release(&kb);
 	fx_cleanup();
 }

@@ -102,7 +102,7 @@ cat >"$t/header.patch" <<'P'
 -/* SPDX-License-Identifier: GPL-2.0 */
 +/* SPDX-License-Identifier: GPL-2.0  */
 P
-expect 4 "include/linux/seq_file.h: only changes to .c files" -- -k "$k" -o "$t" "$t/header.patch"
+expect 4 "include/linux/seq_file.h: a header of the global include path" -- -k "$k" -o "$t" "$t/header.patch"
 
 # Compiler check: a config claiming another compiler.
 sed 's/^CONFIG_CC_VERSION_TEXT=.*/CONFIG_CC_VERSION_TEXT="gcc-99 (Debian 99.1.0-1) 99.1.0"/' \

@@ -226,6 +226,107 @@ int kb_depindex_config_objects(const char *tree, const char *dir, const char *co
 	return (int)n;
 }
 
+/*
+ * Where word ("inode.o", "minix/") appears in dir's kbuild Makefile:
+ * 1 in a list this config builds, 0 only in lists it leaves out, -1 not at
+ * all (or no Makefile). *list gets the list's name ("minix" of minix-objs).
+ */
+static int word_state(const char *tree, const char *dir, const char *config,
+		      const char *word, char **list, char *cond, size_t clen)
+{
+	char *mk = *dir ? kb_path("%s/%s/Makefile", tree, dir) : kb_path("%s/Kbuild", tree);
+	char *text = kb_read_file(mk, NULL), *p, *line, *save;
+	int state = -1;
+
+	free(mk);
+	*list = NULL;
+	if (!text)
+		return -1;
+	for (p = text; (p = strstr(p, "\\\n")); )
+		p[0] = p[1] = ' ';
+	for (line = strtok_r(text, "\n", &save); line && state != 1; line = strtok_r(NULL, "\n", &save)) {
+		char *op = strstr(line, "="), *w, *wsave;
+		bool on;
+
+		line += strspn(line, " \t");
+		if (*line == '#' || !op)
+			continue;
+		*op = '\0';
+		if (op > line && (op[-1] == '+' || op[-1] == ':' || op[-1] == '?'))
+			op[-1] = '\0';
+		line[strcspn(line, " \t")] = '\0';
+		on = list_enabled(line, config);
+		/* Only lists of objects: obj-$(CONFIG_X) is one even when off. */
+		if (!on && !strstr(line, "-$(CONFIG_"))
+			continue;
+		for (w = strtok_r(op + 1, " \t", &wsave); w; w = strtok_r(NULL, " \t", &wsave)) {
+			if (strcmp(w, word))
+				continue;
+			if (on || state < 0) {
+				const char *c = strstr(line, "$(CONFIG_");
+
+				free(*list);
+				*list = list_name(line);
+				if (!on && c)
+					snprintf(cond, clen, "%.*s", (int)strcspn(c + 2, ")"), c + 2);
+			}
+			state = on ? 1 : 0;
+			break;
+		}
+	}
+	free(text);
+	return state;
+}
+
+int kb_depindex_not_in_config(const char *tree, const char *config, const char *obj,
+			      char *why, size_t len)
+{
+	char *path = strdup(obj), *slash, *list = NULL, word[256], cond[128] = "";
+	int ret = 0;
+
+	/* The object in its directory, then each directory in its parent. */
+	while (!ret && (slash = strrchr(path, '/'))) {
+		const char *base = slash + 1;
+		int st;
+
+		*slash = '\0';
+		snprintf(word, sizeof(word), "%s", base);
+		if (!strchr(word, '.'))
+			snprintf(word, sizeof(word), "%s/", base);
+		st = word_state(tree, path, config, word, &list, cond, sizeof(cond));
+		if (st == 0) {
+			snprintf(why, len, "%s%s builds %s only with %s, which this kernel's config leaves unset",
+				 path, *path ? "/Makefile" : "Kbuild", word, cond);
+			ret = 1;
+		} else if (st == 1 && list && strcmp(list, "obj") && strcmp(list, "lib") &&
+			   strlen(list) + 3 < sizeof(word)) {
+			/* A part of composite object <list>.o: that one must be built. */
+			char *l2 = NULL;
+
+			snprintf(word, sizeof(word), "%s.o", list);
+			if (word_state(tree, path, config, word, &l2, cond, sizeof(cond)) == 0) {
+				snprintf(why, len, "%s/Makefile builds %s, which contains it, only with %s, which this kernel's config leaves unset",
+					 path, word, cond);
+				ret = 1;
+			}
+			free(l2);
+		}
+		free(list);
+		list = NULL;
+		if (!*path)
+			break;
+		/* Leave "fs" as "fs/x" -> next round looks at "fs" in the top Kbuild. */
+		if (!strchr(path, '/')) {
+			char *top = kb_path("/%s", path);
+
+			free(path);
+			path = top;
+		}
+	}
+	free(path);
+	return ret;
+}
+
 int kb_depindex_cmd_deps(const char *cmdfile, const char *tree, char ***deps)
 {
 	char *text = kb_read_file(cmdfile, NULL), *p, *tok, *save;
@@ -452,6 +553,18 @@ static int includers(struct kb *kb, const char *header)
 
 int kb_depindex_expand(struct kb *kb)
 {
+	char *config = kb_path("%s/.config", kb->ws), why[512];
+
+	/*
+	 * kbuild compiles a single object even when the config leaves it out,
+	 * and the failure would show up later as a confusing missing symbol.
+	 */
+	for (size_t i = 0; i < kb->nobjs; i++)
+		if (kb_depindex_not_in_config(kb->ws, config, kb->objs[i].obj, why, sizeof(why)))
+			return kb_fail(&kb->err, KB_EREFUSED,
+				       "%s: not part of this kernel (%s); there is nothing to patch",
+				       kb->objs[i].src, why);
+	free(config);
 	for (size_t i = 0; i < nnoted; i++)
 		if (includers(kb, noted[i]))
 			return -1;

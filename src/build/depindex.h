@@ -27,6 +27,14 @@ int kb_depindex_expand(struct kb *kb);
  */
 int kb_depindex_config_objects(const char *tree, const char *dir, const char *config,
 			       char ***objs);
+/*
+ * 1 when the kbuild Makefiles show that obj ("fs/minix/inode.o") is not
+ * built with this config (listed only under an unset CONFIG_ option, for
+ * the object, its composite object or one of its directories), with the
+ * reason in why. 0 when built or when the Makefiles do not say.
+ */
+int kb_depindex_not_in_config(const char *tree, const char *config, const char *obj,
+			      char *why, size_t len);
 /* The headers a kbuild .cmd file records as dependencies (tree-relative). */
 int kb_depindex_cmd_deps(const char *cmdfile, const char *tree, char ***deps);
 /* Headers only under include/ or arch/<arch>/include/ are global. */

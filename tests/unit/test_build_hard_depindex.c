@@ -114,6 +114,37 @@ static void test_cmd_deps(void **state)
 	assert_int_equal(kb_depindex_cmd_deps(fake_path("tree/fs/x/.b.i.cmd"), tree, &deps), -1);
 }
 
+static void test_not_in_config(void **state)
+{
+	char tree[4096], config[4096], why[512];
+
+	fake_write("tree/Kbuild", "obj-y += fs/\nobj-$(CONFIG_NET) += net/\n");
+	fake_write("tree/fs/Makefile", "obj-y := open.o\nobj-$(CONFIG_ON) += on/\nobj-$(CONFIG_OFF) += off/\n"
+		   "obj-$(CONFIG_MINIX) += minix/\n");
+	fake_write("tree/fs/on/Makefile", "obj-y += a.o\nobj-$(CONFIG_OFF) += b.o\n");
+	fake_write("tree/fs/off/Makefile", "obj-y += c.o\n");
+	fake_write("tree/fs/minix/Makefile", "obj-$(CONFIG_MINIX) += minix.o\nminix-objs := inode.o\n");
+	fake_write("tree/net/Makefile", "obj-y += d.o\n");
+	fake_write(".config", "CONFIG_ON=y\n# CONFIG_OFF is not set\nCONFIG_MINIX=y\n");
+	snprintf(tree, sizeof(tree), "%s", fake_path("tree"));
+	snprintf(config, sizeof(config), "%s", fake_path(".config"));
+	assert_int_equal(kb_depindex_not_in_config(tree, config, "fs/on/a.o", why, sizeof(why)), 0);
+	assert_int_equal(kb_depindex_not_in_config(tree, config, "fs/open.o", why, sizeof(why)), 0);
+	assert_int_equal(kb_depindex_not_in_config(tree, config, "fs/minix/inode.o", why, sizeof(why)), 0);
+	/* Not mentioned anywhere: the Makefiles do not say, so no refusal. */
+	assert_int_equal(kb_depindex_not_in_config(tree, config, "fs/on/z.o", why, sizeof(why)), 0);
+	assert_int_equal(kb_depindex_not_in_config(tree, config, "fs/on/b.o", why, sizeof(why)), 1);
+	assert_string_equal(why, "fs/on/Makefile builds b.o only with CONFIG_OFF, which this kernel's config leaves unset");
+	assert_int_equal(kb_depindex_not_in_config(tree, config, "fs/off/c.o", why, sizeof(why)), 1);
+	assert_string_equal(why, "fs/Makefile builds off/ only with CONFIG_OFF, which this kernel's config leaves unset");
+	assert_int_equal(kb_depindex_not_in_config(tree, config, "net/d.o", why, sizeof(why)), 1);
+	assert_string_equal(why, "Kbuild builds net/ only with CONFIG_NET, which this kernel's config leaves unset");
+	fake_write(".config", "CONFIG_ON=y\nCONFIG_NET=y\n");
+	assert_int_equal(kb_depindex_not_in_config(tree, config, "fs/minix/inode.o", why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "fs/minix/Makefile builds minix.o, which contains it, only with CONFIG_MINIX"));
+	assert_int_equal(kb_depindex_not_in_config(tree, config, "net/d.o", why, sizeof(why)), 0);
+}
+
 static void test_global_headers(void **state)
 {
 	assert_true(kb_depindex_is_global("include/linux/fs.h"));
@@ -139,6 +170,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_config_objects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_deps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_in_config, setup, teardown),
 		cmocka_unit_test(test_global_headers),
 		cmocka_unit_test(test_note_refuses_global),
 	};

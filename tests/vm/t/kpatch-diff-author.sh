@@ -12,6 +12,12 @@
 #                     saying the export was not added; the code change works
 #   init-skipped      also changes __init code: refused, unless --skip-init,
 #                     which names proc_cmdline_init() and applies the rest
+#   ignore-function   changes show_interrupts and, marked with
+#                     KPATCH_IGNORE_FUNCTION, irq_spurious_proc_show: only the
+#                     first is patched
+#   static-local-lost show_interrupts stops using its static local: refused;
+#   static-local-forced  the same with KPATCH_FORCE: built, one warning line,
+#                     and /proc/interrupts still works with it loaded
 # vm_run fails the test on any oops, BUG or WARN.
 . "$(dirname "$0")/../lib.sh"
 bin=${KPT_BIN_DIR:-$VM_TOP/build/bin}
@@ -35,6 +41,7 @@ build() {
 build shadow-reads >/dev/null
 build callbacks-order >/dev/null
 build callback-refuses >/dev/null
+build ignore-function >/dev/null
 
 out=$(build export-new)
 grep -qx "kpatch-build: warning: fs/proc/version.c: exports not changed (a live patch cannot add or remove exports; the code change is applied): proc_version_banner_len (new, GPL)" <<<"$out" ||
@@ -53,6 +60,18 @@ out=$(build init-skipped --skip-init)
 grep -qx "kpatch-build: warning: fs/proc/cmdline.c: init code not applied (it already ran at boot): proc_cmdline_init()" <<<"$out" ||
 	fail "init-skipped: no warning line naming proc_cmdline_init(): $out"
 echo "ok: init-skipped: --skip-init names the init function left out"
+
+out=$("$bin/kpatch-build" -k "$KPATCH_TEST_KERNEL" -n kpt_author_static_lost -o "$mods" \
+	"$adir/static-local-lost.patch" 2>&1)
+rc=$?
+[ $rc = 4 ] || fail "static-local-lost: exit $rc, expected 4: $out"
+grep -q "error: kernel/irq/proc.c: show_interrupts: no longer uses its static local prec\.[0-9]*, so the state" <<<"$out" ||
+	fail "static-local-lost: the refusal does not name show_interrupts and prec: $out"
+echo "ok: static-local-lost: refused (exit 4), naming the function and the variable"
+out=$(build static-local-forced)
+grep -q "kpatch-build: warning: kernel/irq/proc.c: show_interrupts: forced (KPATCH_FORCE): no longer uses static local prec\." <<<"$out" ||
+	fail "static-local-forced: no warning line naming the forced function: $out"
+echo "ok: static-local-forced: built, with a warning naming show_interrupts"
 
 files=()
 for ko in "$mods"/kpt_author_*.ko; do
@@ -111,6 +130,22 @@ grep -q "__ksymtab_proc_version_banner_len" /proc/kallsyms && fail "$m: an expor
 ok "$m: no export added"
 unload $m
 expect_not_contains "$(cat /proc/version)" "banner_len=" "$m: original after unload"
+
+m=kpt_author_ignore_function
+load $m
+expect_contains "$(cat /proc/interrupts)" "kpatch_seen" "$m: show_interrupts patched"
+sp=$(ls /proc/irq/*/spurious | head -n 1)
+expect_not_contains "$(cat "$sp")" "kpatch_ignored" "$m: ignored function not patched ($sp)"
+expect_eq "$(ls "$LP/$m/vmlinux" | grep -c ,)" "1" "$m: one function in the patch"
+[ -d "$LP/$m/vmlinux/show_interrupts,0" ] || [ -d "$LP/$m/vmlinux/show_interrupts,1" ] ||
+	fail "$m: show_interrupts not in $(ls "$LP/$m/vmlinux")"
+ok "$m: that function is show_interrupts"
+unload $m
+
+m=kpt_author_static_local_forced
+load $m
+expect_contains "$(cat /proc/interrupts)" "CPU0" "$m: /proc/interrupts works with the forced patch"
+unload $m
 
 m=kpt_author_init_skipped
 load $m

@@ -141,6 +141,17 @@ static void only_ignored_changes_are_no_change(void **state)
 		AUTHOR TWO("a", "debug") "KPATCH_IGNORE_FUNCTION(second);\n"), KDIFF_NO_CHANGE);
 }
 
+static void ignoring_a_new_function_is_refused(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(fx_diff(f, TWO("a", "a"),
+		AUTHOR TWO("b", "a")
+		"int third(struct seq_file *m) { seq_puts(m, \"c\"); return 0; }\n"
+		"KPATCH_IGNORE_FUNCTION(third);\n"), KDIFF_REFUSED);
+	assert_true(!strncmp(f->res.msg, "third: KPATCH_IGNORE_FUNCTION names a new function", 50));
+}
+
 #define ODD(v) \
 	"int odd_table[2] __attribute__((section(\".odd.table\"))) = { " v " };\n"
 
@@ -301,6 +312,7 @@ int main(void)
 		T(shadow_helpers_call_the_kernel),
 		T(ignored_function_is_not_carried),
 		T(only_ignored_changes_are_no_change),
+		T(ignoring_a_new_function_is_refused),
 		T(ignored_section_is_not_compared),
 		T(forced_data_change_is_a_warning),
 		T(lost_static_local_is_refused),

@@ -12,6 +12,9 @@
 #                     saying the export was not added; the code change works
 #   init-skipped      also changes __init code: refused, unless --skip-init,
 #                     which names proc_cmdline_init() and applies the rest
+#   module-callbacks  callbacks of a module's klp object (binfmt_misc): none
+#                     while the module is absent, pre_patch and post_patch
+#                     when it loads, pre_unpatch and post_unpatch when it goes
 #   ignore-function   changes show_interrupts and, marked with
 #                     KPATCH_IGNORE_FUNCTION, irq_spurious_proc_show: only the
 #                     first is patched
@@ -42,6 +45,7 @@ build shadow-reads >/dev/null
 build callbacks-order >/dev/null
 build callback-refuses >/dev/null
 build ignore-function >/dev/null
+build module-callbacks >/dev/null
 
 out=$(build export-new)
 grep -qx "kpatch-build: warning: fs/proc/version.c: exports not changed (a live patch cannot add or remove exports; the code change is applied): proc_version_banner_len (new, GPL)" <<<"$out" ||
@@ -130,6 +134,20 @@ grep -q "__ksymtab_proc_version_banner_len" /proc/kallsyms && fail "$m: an expor
 ok "$m: no export added"
 unload $m
 expect_not_contains "$(cat /proc/version)" "banner_len=" "$m: original after unload"
+
+m=kpt_author_module_callbacks
+d=/proc/sys/fs/binfmt_misc
+grep -q "^binfmt_misc " /proc/modules && fail "$m: binfmt_misc is loaded already"
+dmesg -c >/dev/null
+load $m
+expect_eq "$(dmesg | grep -c 'kpatch-author: binfmt_misc')" "0" "$m: no callback while binfmt_misc is absent"
+insmod "/lib/modules/$KREL/kernel/fs/binfmt_misc.ko" || fail "$m: insmod binfmt_misc"
+mount -t binfmt_misc binfmt_misc $d || fail "$m: mount binfmt_misc"
+expect_eq "$(cat $d/status)" "enabled (kpatch callbacks)" "$m: binfmt_misc patched when it loads"
+umount $d && rmmod binfmt_misc || fail "$m: remove binfmt_misc"
+order=$(dmesg | grep -o 'kpatch-author: binfmt_misc [a-z_]*' | sed 's/.* //' | tr '\n' ' ')
+expect_eq "$order" "pre_patch post_patch pre_unpatch post_unpatch " "$m: module callbacks follow the module"
+unload $m
 
 m=kpt_author_ignore_function
 load $m

@@ -506,7 +506,9 @@ static int includers(struct kb *kb, const char *header)
 	for (p = flat; *p; p++)
 		if (*p == '/')
 			*p = '+';
-	idxdir = kb_path("%s/depindex/%s", kb->cache, kb->krel);
+	/* A tree given with --sourcedir is not the release's: index it per build. */
+	idxdir = kb->sourcedir ? kb_path("%s/depindex", kb->work) :
+		 kb_path("%s/depindex/%s", kb->cache, kb->krel);
 	path = kb_path("%s/%s.deps", idxdir, flat);
 	if (kb_mkdirs(idxdir))
 		return kb_fail(&kb->err, KB_EENV, "cannot create %s: %s", idxdir, strerror(errno));

@@ -387,6 +387,9 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static bool any_cmd(const struct kb *kb, char **objs, int n);
+static char *cmd_path(const struct kb *kb, const char *obj);
+
 /* Build dir's index into path: one line "dir/x.o h1 h2 ..." per object. */
 static int build_index(struct kb *kb, const char *dir, const char *path, size_t *count)
 {
@@ -407,6 +410,8 @@ static int build_index(struct kb *kb, const char *dir, const char *path, size_t 
 	/* The flags compile.c uses, so kbuild does not redo prepare. */
 	argv[a++] = "KCFLAGS=-ffunction-sections -fdata-sections";
 	argv[a++] = jarg;
+	/* Go on past a file that needs headers only a full build generates. */
+	argv[a++] = "-k";
 	for (int i = 0; i < n; i++) {
 		char *t = strdup(objs[i]);
 
@@ -417,10 +422,10 @@ static int build_index(struct kb *kb, const char *dir, const char *path, size_t 
 	log = kb_path("%s/depindex.log", kb->work);
 	kb_progress(kb, "indexing the headers of %d objects in %s/ (once per kernel)", n, dir);
 	rc = n ? kb_run(argv, NULL, log) : 0;
-	for (size_t i = 6; i < a; i++)
+	for (size_t i = 7; i < a; i++)
 		free((char *)argv[i]);
 	free(argv);
-	if (rc) {
+	if (rc && !any_cmd(kb, objs, n)) {
 		char *tail = kb_log_tail(log, 3), *nl;
 
 		while ((nl = strchr(tail, '\n')))
@@ -440,17 +445,21 @@ static int build_index(struct kb *kb, const char *dir, const char *path, size_t 
 	fprintf(f, "# kpatch-build dependency index of %s/ for %s: object, then the headers it includes\n",
 		dir, kb->krel);
 	for (int i = 0; i < n; i++) {
-		const char *slash = strrchr(objs[i], '/');
-		char *cmd = kb_path("%s/%.*s.%.*s.i.cmd", kb->ws, (int)(slash - objs[i] + 1), objs[i],
-				    (int)strlen(slash + 1) - 2, slash + 1);
+		char *cmd = cmd_path(kb, objs[i]);
 		char **deps;
 		int nd = kb_depindex_cmd_deps(cmd, kb->ws, &deps);
 
 		free(cmd);
-		/* No .cmd: kbuild did not preprocess it (a generated or special file). */
-		if (nd < 0)
-			continue;
 		fputs(objs[i], f);
+		/*
+		 * No .cmd: the preprocessor failed, usually on a header only a full
+		 * build generates (nf_nat_snmp_basic.asn1.h). "?" makes the lookup
+		 * fall back to the source's own #include lines.
+		 */
+		if (nd < 0) {
+			fputs(" ?\n", f);
+			continue;
+		}
 		for (int j = 0; j < nd; j++)
 			fprintf(f, " %s", deps[j]);
 		fputc('\n', f);
@@ -464,6 +473,53 @@ static int build_index(struct kb *kb, const char *dir, const char *path, size_t 
 	}
 	free(tmp);
 	return 0;
+}
+
+static char *cmd_path(const struct kb *kb, const char *obj)
+{
+	const char *slash = strrchr(obj, '/');
+
+	return kb_path("%s/%.*s.%.*s.i.cmd", kb->ws, (int)(slash - obj + 1), obj,
+		       (int)strlen(slash + 1) - 2, slash + 1);
+}
+
+static bool any_cmd(const struct kb *kb, char **objs, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char *c = cmd_path(kb, objs[i]);
+		bool have = kb_exists(c);
+
+		free(c);
+		if (have)
+			return true;
+	}
+	return false;
+}
+
+/* The fallback for an object the preprocessor could not index. */
+static bool names_header(const struct kb *kb, const char *obj, const char *header)
+{
+	char *src = kb_path("%s/%s", kb->ws, obj), *text, *line, *save;
+	const char *base = strrchr(header, '/') ? strrchr(header, '/') + 1 : header;
+	bool hit = false;
+
+	src[strlen(src) - 1] = 'c';
+	text = kb_read_file(src, NULL);
+	free(src);
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line && !hit;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *inc = strstr(line, "include"), *name;
+
+		if (!inc || line[strspn(line, " \t")] != '#')
+			continue;
+		name = inc + 7 + strspn(inc + 7, " \t<\"");
+		name[strcspn(name, ">\"")] = '\0';
+		hit = !strcmp(name, base) || (strlen(name) > strlen(base) &&
+		      !strcmp(name + strlen(name) - strlen(base), base) &&
+		      name[strlen(name) - strlen(base) - 1] == '/');
+	}
+	free(text);
+	return hit;
 }
 
 static int add_object(struct kb *kb, const char *obj)
@@ -488,21 +544,55 @@ static int add_object(struct kb *kb, const char *obj)
 	return 0;
 }
 
-/* Objects of one directory's index that include header. */
-static int includers(struct kb *kb, const char *header)
+int kb_depindex_config_subdirs(const char *tree, const char *dir, const char *config, char ***dirs)
 {
-	char *dir = strdup(header), *slash = strrchr(dir, '/'), *idxdir, *path, *text, *line, *save;
-	char *flat, *p, names[1024] = "";
-	size_t scanned = 0, found = 0;
-	double t0 = now();
-	bool built = false;
+	char *text = kb_read_file(kb_path("%s/%s/Makefile", tree, dir), NULL), *p, *line, *save;
+	size_t n = 0;
 
-	if (!slash)
-		return kb_fail(&kb->err, KB_EREFUSED,
-			       "%s: a header at the top of the tree; only headers in a source directory are followed",
-			       header);
-	*slash = '\0';
-	flat = strdup(dir);
+	*dirs = NULL;
+	if (!text)
+		return 0;
+	for (p = text; (p = strstr(p, "\\\n")); )
+		p[0] = p[1] = ' ';
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *op = strstr(line, "="), *w, *wsave;
+
+		line += strspn(line, " \t");
+		if (*line == '#' || !op)
+			continue;
+		*op = '\0';
+		if (op > line && (op[-1] == '+' || op[-1] == ':' || op[-1] == '?'))
+			op[-1] = '\0';
+		line[strcspn(line, " \t")] = '\0';
+		if (!list_enabled(line, config))
+			continue;
+		for (w = strtok_r(op + 1, " \t", &wsave); w; w = strtok_r(NULL, " \t", &wsave)) {
+			size_t l = strlen(w);
+			char *sub;
+
+			if (l < 2 || w[l - 1] != '/' || strchr(w, '$') || strstr(w, ".."))
+				continue;
+			w[l - 1] = '\0';
+			sub = kb_path("%s/%s", dir, w);
+			if (push(dirs, &n, sub)) {
+				free(sub);
+				free(text);
+				return -1;
+			}
+			free(sub);
+		}
+	}
+	free(text);
+	return (int)n;
+}
+
+/* One directory's index, built when missing: the objects that include header. */
+static int scan_dir(struct kb *kb, const char *dir, const char *header, size_t *scanned,
+		    size_t *found, char *names, size_t nlen, bool *built)
+{
+	char *flat = strdup(dir), *p, *idxdir, *path, *text, *line, *save;
+	size_t dummy;
+
 	for (p = flat; *p; p++)
 		if (*p == '/')
 			*p = '+';
@@ -510,47 +600,90 @@ static int includers(struct kb *kb, const char *header)
 	idxdir = kb->sourcedir ? kb_path("%s/depindex", kb->work) :
 		 kb_path("%s/depindex/%s", kb->cache, kb->krel);
 	path = kb_path("%s/%s.deps", idxdir, flat);
+	free(flat);
 	if (kb_mkdirs(idxdir))
 		return kb_fail(&kb->err, KB_EENV, "cannot create %s: %s", idxdir, strerror(errno));
+	free(idxdir);
 	if (!kb_exists(path)) {
-		if (build_index(kb, dir, path, &scanned))
+		if (build_index(kb, dir, path, &dummy))
 			return -1;
-		built = true;
+		*built = true;
 	}
 	text = kb_read_file(path, NULL);
 	if (!text)
 		return kb_fail(&kb->err, KB_EENV, "cannot read %s: %s", path, strerror(errno));
-	scanned = 0;
+	free(path);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *obj, *h, *hsave;
 
 		if (*line == '#')
 			continue;
-		scanned++;
+		(*scanned)++;
 		obj = strtok_r(line, " ", &hsave);
 		while ((h = strtok_r(NULL, " ", &hsave)))
-			if (!strcmp(h, header))
+			if (!strcmp(h, header) || (!strcmp(h, "?") && names_header(kb, obj, header)))
 				break;
 		if (!h)
 			continue;
-		found++;
-		snprintf(names + strlen(names), sizeof(names) - strlen(names), " %s", obj);
-		if (add_object(kb, obj))
+		(*found)++;
+		if (strlen(names) + strlen(obj) + 6 < nlen)
+			snprintf(names + strlen(names), nlen - strlen(names), " %s", obj);
+		else if (!strstr(names, " ..."))
+			strcat(names, " ...");
+		if (add_object(kb, obj)) {
+			free(text);
 			return -1;
+		}
 	}
 	free(text);
-	kb_progress(kb, "header %s: %zu objects of %s/ scanned (index %s in %.1f s: %s), %zu include it and are rebuilt:%s",
-		    header, scanned, dir, built ? "built" : "cached", now() - t0, path, found,
-		    found ? names : " none");
-	if (!found)
-		return kb_fail(&kb->err, KB_ENOCHANGE,
-			       "%s: no object of this kernel's config in %s/ includes it; nothing to patch",
-			       header, dir);
-	free(dir);
-	free(flat);
-	free(idxdir);
-	free(path);
 	return 0;
+}
+
+/*
+ * Objects that include header: its directory and the subdirectories the
+ * config builds below it (they reach it as "../x.h", e.g. mm/kasan/ and
+ * mm/internal.h).
+ */
+static int includers(struct kb *kb, const char *header)
+{
+	char *dir = strdup(header), *slash = strrchr(dir, '/'), **dirs = NULL, names[1024] = "";
+	char *config = kb_path("%s/.config", kb->ws);
+	size_t ndirs = 0, scanned = 0, found = 0;
+	double t0 = now();
+	bool built = false;
+	int ret = 0;
+
+	if (!slash)
+		return kb_fail(&kb->err, KB_EREFUSED,
+			       "%s: a header at the top of the tree; only headers in a source directory are followed",
+			       header);
+	*slash = '\0';
+	if (push(&dirs, &ndirs, dir))
+		return kb_fail(&kb->err, KB_EENV, "out of memory");
+	for (size_t i = 0; i < ndirs && !ret; i++) {
+		char **subs;
+		int n = kb_depindex_config_subdirs(kb->ws, dirs[i], config, &subs);
+
+		for (int j = 0; j < n; j++)
+			if (push(&dirs, &ndirs, subs[j]))
+				ret = kb_fail(&kb->err, KB_EENV, "out of memory");
+		free_list(subs);
+		if (!ret)
+			ret = scan_dir(kb, dirs[i], header, &scanned, &found, names, sizeof(names), &built);
+	}
+	if (!ret) {
+		kb_progress(kb, "header %s: %zu objects of %s/%s scanned (index %s in %.1f s), %zu include it and are rebuilt:%s",
+			    header, scanned, dir, ndirs > 1 ? kb_path(" and %zu subdirectories", ndirs - 1) : "",
+			    built ? "built" : "cached", now() - t0, found, found ? names : " none");
+		if (!found)
+			ret = kb_fail(&kb->err, KB_ENOCHANGE,
+				      "%s: no object of this kernel's config in %s/ includes it; nothing to patch",
+				      header, dir);
+	}
+	free_list(dirs);
+	free(config);
+	free(dir);
+	return ret;
 }
 
 int kb_depindex_expand(struct kb *kb)

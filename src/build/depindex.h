@@ -35,6 +35,8 @@ int kb_depindex_config_objects(const char *tree, const char *dir, const char *co
  */
 int kb_depindex_not_in_config(const char *tree, const char *config, const char *obj,
 			      char *why, size_t len);
+/* Subdirectories ("dir/x") dir's Makefile descends into with this config. */
+int kb_depindex_config_subdirs(const char *tree, const char *dir, const char *config, char ***dirs);
 /* The headers a kbuild .cmd file records as dependencies (tree-relative). */
 int kb_depindex_cmd_deps(const char *cmdfile, const char *tree, char ***deps);
 /* Headers only under include/ or arch/<arch>/include/ are global. */

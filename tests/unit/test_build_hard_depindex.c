@@ -145,6 +145,23 @@ static void test_not_in_config(void **state)
 	assert_int_equal(kb_depindex_not_in_config(tree, config, "net/d.o", why, sizeof(why)), 0);
 }
 
+static void test_config_subdirs(void **state)
+{
+	char tree[4096], config[4096], **dirs;
+
+	fake_write("tree/mm/Makefile", "obj-y += a.o\nobj-$(CONFIG_KASAN) += kasan/\nobj-$(CONFIG_DAMON) += damon/\n"
+		   "obj-y += core/ \\\n\tmore/\nobj-$(CONFIG_X) += $(sub)/\n");
+	fake_write(".config", "CONFIG_DAMON=y\n");
+	snprintf(tree, sizeof(tree), "%s", fake_path("tree"));
+	snprintf(config, sizeof(config), "%s", fake_path(".config"));
+	assert_int_equal(kb_depindex_config_subdirs(tree, "mm", config, &dirs), 3);
+	assert_true(has(dirs, "mm/damon"));
+	assert_true(has(dirs, "mm/core"));
+	assert_true(has(dirs, "mm/more"));
+	assert_false(has(dirs, "mm/kasan"));
+	assert_int_equal(kb_depindex_config_subdirs(tree, "none", config, &dirs), 0);
+}
+
 static void test_global_headers(void **state)
 {
 	assert_true(kb_depindex_is_global("include/linux/fs.h"));
@@ -171,6 +188,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_config_objects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cmd_deps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_in_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_subdirs, setup, teardown),
 		cmocka_unit_test(test_global_headers),
 		cmocka_unit_test(test_note_refuses_global),
 	};

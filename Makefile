@@ -56,13 +56,17 @@ $(BUILD)/lib/%.a:
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(BUILD)/bin/%:
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# Every program and test may use libkpcommon: it is linked last, after the
+# libraries that need it.
+COMMON_LIB := $(BUILD)/lib/libkpcommon.a
 
-$(BUILD)/test/%:
+$(BUILD)/bin/%: $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(COMMON_LIB) $(LDLIBS)
+
+$(BUILD)/test/%: $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(COMMON_LIB) $(LDLIBS) $(TEST_LDLIBS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 

@@ -11,7 +11,7 @@
 #include <sys/types.h>
 
 #include "klp/ksyms.h"
-#include "klp/symvers.h"
+#include "common/symvers.h"
 
 /* Exit codes, documented in kpatch-build(1). */
 enum kb_exit {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "diff/diff_int.h"
 
 static int cmp_u64(const void *a, const void *b)
@@ -38,15 +39,9 @@ static int find_block_starts(struct dctx *c, struct kelf_sec *ts)
 			off = kelf_rela_target_offset(&s->relas[j], in_code);
 			if (off < 0 || (uint64_t)off > ts->size)
 				continue;
-			if (n == cap) {
-				uint64_t *nv = realloc(v, (cap ? cap * 2 : 64) * sizeof(*v));
-
-				if (!nv) {
-					free(v);
-					return fail(c, "out of memory");
-				}
-				v = nv;
-				cap = cap ? cap * 2 : 64;
+			if (kp_reserve(&v, &cap, n + 1, sizeof(*v))) {
+				free(v);
+				return fail(c, "out of memory");
 			}
 			v[n++] = off;
 		}

@@ -13,21 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "diff/diff_int.h"
 
 /* Queues [START, START+LEN) of PSEC, copied to OUT at OUT_OFF. */
 int queue_at(struct dctx *c, struct kelf_sec *psec, uint64_t start,
 		    uint64_t len, struct kelf_sec *out, uint64_t out_off)
 {
-	if (c->npend == c->pend_cap) {
-		size_t cap = c->pend_cap ? c->pend_cap * 2 : 64;
-		struct pending *p = realloc(c->pend, cap * sizeof(*p));
-
-		if (!p)
-			return fail(c, "out of memory");
-		c->pend = p;
-		c->pend_cap = cap;
-	}
+	if (kp_reserve(&c->pend, &c->pend_cap, c->npend + 1, sizeof(*c->pend)))
+		return fail(c, "out of memory");
 	c->pend[c->npend++] = (struct pending){ psec, start, len, out, out_off };
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/symvers.h"
 #include "elf/kelf.h"
 
 /* Return values of kdiff_run; the tool uses them as exit codes. */
@@ -33,8 +34,7 @@ struct kdiff_entry_sizes {
 };
 
 struct kdiff_exports {
-	char **names;		/* sorted */
-	size_t n;
+	struct symvers sv;
 };
 
 typedef void (*kdiff_log_fn)(void *ctx, const char *fmt, va_list ap);

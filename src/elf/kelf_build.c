@@ -10,25 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "elf/kelf.h"
-
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 64;
-	while (ncap < need)
-		ncap *= 2;
-	p = realloc(*arr, ncap * elem);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
 
 struct kelf *kelf_new(void)
 {
@@ -83,7 +66,7 @@ struct kelf_sec *kelf_add_section(struct kelf *k, const char *name,
 {
 	struct kelf_sec *s;
 
-	if (grow((void **)&k->secs, &k->sec_cap, k->nsecs + 1, sizeof(*k->secs)))
+	if (kp_reserve(&k->secs, &k->sec_cap, k->nsecs + 1, sizeof(*k->secs)))
 		return NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -118,7 +101,7 @@ struct kelf_sym *kelf_add_symbol(struct kelf *k, const char *name,
 {
 	struct kelf_sym *y;
 
-	if (grow((void **)&k->syms, &k->sym_cap, k->nsyms + 1, sizeof(*k->syms)))
+	if (kp_reserve(&k->syms, &k->sym_cap, k->nsyms + 1, sizeof(*k->syms)))
 		return NULL;
 	y = calloc(1, sizeof(*y));
 	if (!y)
@@ -145,7 +128,7 @@ int kelf_add_rela(struct kelf_sec *sec, uint64_t offset, uint32_t type,
 {
 	struct kelf_rela *r;
 
-	if (grow((void **)&sec->relas, &sec->rela_cap, sec->nrelas + 1,
+	if (kp_reserve(&sec->relas, &sec->rela_cap, sec->nrelas + 1,
 		 sizeof(*sec->relas)))
 		return -ENOMEM;
 	r = &sec->relas[sec->nrelas++];

@@ -9,20 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "klp/ksyms.h"
 
 static int ksyms_push(struct ksyms *ks, size_t *cap, unsigned long addr,
 		      char type, const char *name)
 {
-	if (ks->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 4096;
-		struct ksym *nv = realloc(ks->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		ks->v = nv;
-		*cap = ncap;
-	}
+	if (kp_reserve(&ks->v, cap, ks->n + 1, sizeof(*ks->v)))
+		return -ENOMEM;
 	ks->v[ks->n].name = strdup(name);
 	if (!ks->v[ks->n].name)
 		return -ENOMEM;

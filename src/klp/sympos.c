@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "klp/sympos.h"
 
 static int cmp_sym(const void *a, const void *b)
@@ -62,16 +63,9 @@ int objsyms_load(const char *obj_path, struct objsyms *out)
 			name = elf_strptr(elf, sh.sh_link, sym.st_name);
 			if (!name || !*name)
 				continue;
-			if (out->n == cap) {
-				size_t ncap = cap ? cap * 2 : 64;
-				struct objsym *nv = realloc(out->v, ncap * sizeof(*nv));
-
-				if (!nv) {
-					ret = -ENOMEM;
-					break;
-				}
-				out->v = nv;
-				cap = ncap;
+			if (kp_reserve(&out->v, &cap, out->n + 1, sizeof(*out->v))) {
+				ret = -ENOMEM;
+				break;
 			}
 			out->v[out->n].name = strdup(name);
 			out->v[out->n].local = GELF_ST_BIND(sym.st_info) == STB_LOCAL;

@@ -94,7 +94,7 @@ int main(int argc, char **argv)
 	};
 	const char *out = NULL, *manifest = NULL, *sizes_path = NULL, *exports_path = NULL;
 	struct kdiff_entry_sizes sizes = { NULL, 0 };
-	struct kdiff_exports exports = { NULL, 0 };
+	struct kdiff_exports exports = { 0 };
 	struct kdiff_opts opts = { .entry_sizes = NULL };
 	struct kdiff_result res;
 	char *name = NULL, msg[600];

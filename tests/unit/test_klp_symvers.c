@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "build_fixture.h"
-#include "klp/symvers.h"
+#include "common/symvers.h"
 
 static void finds_exports_by_name(void **state)
 {

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "klp/symvers.h"
+#include "common/array.h"
+#include "common/symvers.h"
 
 static int cmp_name(const void *a, const void *b)
 {
@@ -46,16 +47,9 @@ int symvers_load(const char *path, struct symvers *out)
 			ret = -EINVAL;
 			break;
 		}
-		if (out->n == cap) {
-			size_t ncap = cap ? cap * 2 : 4096;
-			struct symver *nv = realloc(out->v, ncap * sizeof(*nv));
-
-			if (!nv) {
-				ret = -ENOMEM;
-				break;
-			}
-			out->v = nv;
-			cap = ncap;
+		if (kp_reserve(&out->v, &cap, out->n + 1, sizeof(*out->v))) {
+			ret = -ENOMEM;
+			break;
 		}
 		out->v[out->n].name = strdup(name);
 		out->v[out->n].module = strdup(mod);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Module.symvers: which symbols the kernel exports, and from where. */
-#ifndef KPATCH_KLP_SYMVERS_H
-#define KPATCH_KLP_SYMVERS_H
+#ifndef KP_COMMON_SYMVERS_H
+#define KP_COMMON_SYMVERS_H
 
 #include <stddef.h>
 

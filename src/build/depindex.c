@@ -19,16 +19,20 @@
  * kernel release and directory, written to a temporary name and renamed,
  * so concurrent builds share it safely. Headers of the global include path
  * (include/, arch/<arch>/include/) would need the index of every directory
- * of the config and a rebuild of hundreds of objects; they are refused.
+ * of the config: for them the textual include graph (incgraph.c) names the
+ * candidates first and only those are preprocessed, each object cached on
+ * its own; more than --max-objects confirmed objects are refused.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "build/depindex.h"
+#include "build/incgraph.h"
 
 static char **noted;		/* headers the patches change */
 static size_t nnoted;
@@ -52,10 +56,6 @@ int kb_depindex_note(struct kb *kb, const char *patch, const char *header)
 
 	if (strstr(header, "..") || header[0] == '/')
 		return kb_fail(&kb->err, KB_EUSAGE, "%s: %s: path leaves the source tree", patch, header);
-	if (kb_depindex_is_global(header))
-		return kb_fail(&kb->err, KB_EREFUSED,
-			       "%s: %s: a header of the global include path changes objects all over the kernel; only headers local to one source directory are followed (fs/proc/fd.h, not include/linux/...); move the change into the .c files that need it",
-			       patch, header);
 	for (size_t i = 0; i < nnoted; i++)
 		if (!strcmp(noted[i], header))
 			return 0;
@@ -67,19 +67,64 @@ int kb_depindex_note(struct kb *kb, const char *patch, const char *header)
 	return 0;
 }
 
-static bool config_enabled(const char *config, const char *sym)
+/*
+ * The enabled symbols of one .config, sorted: a global header sends every
+ * Makefile of the tree through list_enabled(), so the file is read once.
+ */
+static char *cfg_path;
+static struct stat cfg_st;	/* tests rewrite a config under the same name */
+static char **cfg_syms;
+static size_t cfg_n;
+
+static int cmp_sym(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void load_config(const char *config)
 {
 	char line[512];
-	size_t n = strlen(sym);
-	bool on = false;
-	FILE *f = fopen(config, "re");
+	struct stat st;
+	FILE *f;
 
-	if (!f)
-		return false;
-	while (!on && fgets(line, sizeof(line), f))
-		on = !strncmp(line, sym, n) && line[n] == '=' && (line[n + 1] == 'y' || line[n + 1] == 'm');
-	fclose(f);
-	return on;
+	if (stat(config, &st))
+		memset(&st, 0, sizeof(st));
+	if (cfg_path && !strcmp(cfg_path, config) && st.st_ino == cfg_st.st_ino &&
+	    st.st_size == cfg_st.st_size && st.st_mtim.tv_sec == cfg_st.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == cfg_st.st_mtim.tv_nsec)
+		return;
+	cfg_st = st;
+	for (size_t i = 0; i < cfg_n; i++)
+		free(cfg_syms[i]);
+	free(cfg_syms);
+	free(cfg_path);
+	cfg_syms = NULL;
+	cfg_n = 0;
+	cfg_path = strdup(config);
+	f = fopen(config, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *eq = strchr(line, '='), **n;
+
+		if (strncmp(line, "CONFIG_", 7) || !eq || (eq[1] != 'y' && eq[1] != 'm'))
+			continue;
+		*eq = '\0';
+		n = realloc(cfg_syms, (cfg_n + 1) * sizeof(*n));
+		if (!n || !(n[cfg_n] = strdup(line))) {
+			cfg_syms = n;
+			break;
+		}
+		cfg_syms = n;
+		cfg_n++;
+	}
+	if (f)
+		fclose(f);
+	qsort(cfg_syms, cfg_n, sizeof(*cfg_syms), cmp_sym);
+}
+
+static bool config_enabled(const char *config, const char *sym)
+{
+	load_config(config);
+	return cfg_n && bsearch(&sym, cfg_syms, cfg_n, sizeof(*cfg_syms), cmp_sym);
 }
 
 /* "obj-y", "proc-$(CONFIG_TTY)", "foo-objs": is this list built? */
@@ -686,6 +731,293 @@ static int includers(struct kb *kb, const char *header)
 	return ret;
 }
 
+/* Where the indexes of this build live (see scan_dir). */
+static char *index_dir(const struct kb *kb)
+{
+	return kb->sourcedir ? kb_path("%s/depindex", kb->work) :
+	       kb_path("%s/depindex/%s", kb->cache, kb->krel);
+}
+
+/* "fs/proc/array.o" -> "fs+proc+array.o": one file name per object. */
+static char *flat_name(const char *obj)
+{
+	char *f = strdup(obj);
+
+	for (char *p = f; p && *p; p++)
+		if (*p == '/')
+			*p = '+';
+	return f;
+}
+
+/* The include graph of the tree, from the cache or scanned and cached. */
+static struct incgraph *load_graph(struct kb *kb, const char *idxdir, bool *built, double *secs)
+{
+	char *path = kb_path("%s/includes.graph", idxdir);
+	struct incgraph *g = kb_incgraph_load(path);
+	double t0 = now();
+
+	*built = false;
+	if (!g) {
+		kb_progress(kb, "reading the #include lines of the source tree (once per kernel)");
+		g = kb_incgraph_scan(kb->ws);
+		if (!g) {
+			kb_fail(&kb->err, KB_EENV, "cannot read the source tree %s for its #include lines: %s",
+				kb->ws, strerror(errno));
+		} else if (kb_incgraph_save(g, path)) {
+			kb_fail(&kb->err, KB_EENV, "cannot write %s: %s", path, strerror(errno));
+			kb_incgraph_free(g);
+			g = NULL;
+		}
+		*built = true;
+	}
+	*secs = now() - t0;
+	free(path);
+	return g;
+}
+
+/* A directory's objects under the config, remembered across candidates. */
+struct dir_objs {
+	char *dir;
+	char **objs;
+};
+
+static bool config_builds(const struct kb *kb, const char *config, struct dir_objs **cache,
+			  size_t *ncache, const char *obj)
+{
+	const char *slash = strrchr(obj, '/');
+	char *dir = slash ? strndup(obj, (size_t)(slash - obj)) : NULL, why[512];
+	struct dir_objs *d = NULL;
+
+	if (!dir)
+		return false;
+	for (size_t i = 0; i < *ncache && !d; i++)
+		if (!strcmp((*cache)[i].dir, dir))
+			d = &(*cache)[i];
+	if (!d) {
+		struct dir_objs *n = realloc(*cache, (*ncache + 1) * sizeof(*n));
+
+		if (!n) {
+			free(dir);
+			return false;
+		}
+		*cache = n;
+		d = &n[(*ncache)++];
+		d->dir = dir;
+		if (kb_depindex_config_objects(kb->ws, dir, config, &d->objs) < 0)
+			d->objs = NULL;
+	} else {
+		free(dir);
+	}
+	for (size_t i = 0; d->objs && d->objs[i]; i++)
+		if (!strcmp(d->objs[i], obj))
+			return !kb_depindex_not_in_config(kb->ws, config, obj, why, sizeof(why));
+	return false;
+}
+
+/*
+ * The headers obj includes, from its directory's index or its own cached
+ * entry: NULL when neither exists yet. "?" when the preprocessor failed.
+ */
+static char *cached_deps(const struct kb *kb, const char *idxdir, const char *obj)
+{
+	const char *slash = strrchr(obj, '/');
+	char *dir = strndup(obj, (size_t)(slash - obj)), *flat = flat_name(dir), *text, *line, *save;
+	char *path = kb_path("%s/%s.deps", idxdir, flat), *hit = NULL;
+	size_t ol = strlen(obj);
+
+	free(dir);
+	free(flat);
+	text = kb_read_file(path, NULL);
+	free(path);
+	if (!text) {
+		flat = flat_name(obj);
+		path = kb_path("%s/objects/%s.deps", idxdir, flat);
+		text = kb_read_file(path, NULL);
+		free(path);
+		free(flat);
+	}
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line && !hit; line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, obj, ol) && line[ol] == ' ')
+			hit = strdup(line + ol);
+	free(text);
+	return hit;
+}
+
+/* Run the preprocessor on objs and cache each object's headers. */
+static int preprocess(struct kb *kb, const char *idxdir, char **objs, size_t n)
+{
+	char *ccarg = kb_path("CC=%s", kb->cc), *jarg = kb_path("-j%d", kb->jobs);
+	char *log = kb_path("%s/depindex.log", kb->work), *odir = kb_path("%s/objects", idxdir);
+	const char **argv = calloc(n + 8, sizeof(*argv));
+	size_t a = 0;
+	int ret = 0;
+
+	if (!argv || kb_mkdirs(odir))
+		return kb_fail(&kb->err, KB_EENV, "cannot create %s: %s", odir, strerror(errno));
+	argv[a++] = "make";
+	argv[a++] = "-C";
+	argv[a++] = kb->ws;
+	argv[a++] = ccarg;
+	argv[a++] = "KCFLAGS=-ffunction-sections -fdata-sections";
+	argv[a++] = jarg;
+	argv[a++] = "-k";
+	for (size_t i = 0; i < n; i++) {
+		char *t = strdup(objs[i]);
+
+		t[strlen(t) - 1] = 'i';
+		argv[a++] = t;
+	}
+	kb_progress(kb, "running the preprocessor on %zu candidate objects", n);
+	/* Failures show up as missing .cmd files, recorded as "?" below. */
+	(void)kb_run(argv, NULL, log);
+	for (size_t i = 7; i < a; i++)
+		free((char *)argv[i]);
+	free(argv);
+	for (size_t i = 0; i < n && !ret; i++) {
+		char *cmd = cmd_path(kb, objs[i]), **deps, *flat = flat_name(objs[i]);
+		char *path = kb_path("%s/%s.deps", odir, flat), *tmp = kb_path("%s.%d.tmp", path, (int)getpid());
+		int nd = kb_depindex_cmd_deps(cmd, kb->ws, &deps);
+		FILE *f = fopen(tmp, "we");
+
+		if (!f) {
+			ret = kb_fail(&kb->err, KB_EENV, "cannot write %s: %s", tmp, strerror(errno));
+		} else {
+			fputs(objs[i], f);
+			if (nd < 0)
+				fputs(" ?", f);
+			for (int j = 0; j < nd; j++)
+				fprintf(f, " %s", deps[j]);
+			fputc('\n', f);
+			if (fclose(f) || rename(tmp, path))
+				ret = kb_fail(&kb->err, KB_EENV, "cannot write %s: %s", path, strerror(errno));
+		}
+		if (nd >= 0)
+			free_list(deps);
+		free(cmd);
+		free(flat);
+		free(path);
+		free(tmp);
+	}
+	free(ccarg);
+	free(jarg);
+	free(log);
+	free(odir);
+	return ret;
+}
+
+static bool deps_name(const char *deps, const char *header)
+{
+	size_t hl = strlen(header);
+
+	for (const char *p = deps; (p = strstr(p, header)); p += hl)
+		if (p[-1] == ' ' && (p[hl] == ' ' || !p[hl]))
+			return true;
+	return false;
+}
+
+/*
+ * A header of the global include path: the include graph names the .c
+ * files that may include it, the Makefiles keep those the config builds,
+ * the preprocessor confirms them. Each step is cheaper than the next and
+ * leaves fewer files for it.
+ */
+static int global_includers(struct kb *kb, const char *header)
+{
+	char *idxdir = index_dir(kb), *config = kb_path("%s/.config", kb->ws), **srcs = NULL;
+	char **cand = NULL, **missing = NULL, names[1024] = "";
+	size_t ncand = 0, nmissing = 0, confirmed = 0, ncache = 0, max = kb->max_objects ? (size_t)kb->max_objects : KB_MAX_OBJECTS;
+	struct dir_objs *cache = NULL;
+	struct incgraph *g = NULL;
+	double gsecs, t0;
+	bool built;
+	int nsrcs, ret = -1;
+
+	if (kb_mkdirs(idxdir)) {
+		kb_fail(&kb->err, KB_EENV, "cannot create %s: %s", idxdir, strerror(errno));
+		goto out;
+	}
+	g = load_graph(kb, idxdir, &built, &gsecs);
+	if (!g)
+		goto out;
+	nsrcs = kb_incgraph_sources(g, header, &srcs);
+	if (nsrcs < 0) {
+		kb_fail(&kb->err, KB_EENV, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < nsrcs; i++) {
+		char *obj = strdup(srcs[i]);
+
+		obj[strlen(obj) - 1] = 'o';
+		if (config_builds(kb, config, &cache, &ncache, obj) && push(&cand, &ncand, obj)) {
+			free(obj);
+			kb_fail(&kb->err, KB_EENV, "out of memory");
+			goto out;
+		}
+		free(obj);
+	}
+	/* The preprocessor costs ~0.3 s an object: do not start hours of it. */
+	if (ncand > max * 10) {
+		kb_fail(&kb->err, KB_EREFUSED,
+			"%s: %zu objects of this kernel's config may include it (%d source files by their #include lines), more than 10 times --max-objects %zu; a change there rebuilds a large part of the kernel: move it into the .c files that need it, or raise --max-objects",
+			header, ncand, nsrcs, max);
+		goto out;
+	}
+	t0 = now();
+	for (size_t i = 0; i < ncand; i++) {
+		char *deps = cached_deps(kb, idxdir, cand[i]);
+
+		if (!deps && push(&missing, &nmissing, cand[i])) {
+			kb_fail(&kb->err, KB_EENV, "out of memory");
+			goto out;
+		}
+		free(deps);
+	}
+	if (nmissing && preprocess(kb, idxdir, missing, nmissing))
+		goto out;
+	for (size_t i = 0; i < ncand; i++) {
+		char *deps = cached_deps(kb, idxdir, cand[i]);
+		bool hit = deps && (deps_name(deps, header) ||
+				    (deps_name(deps, "?") && names_header(kb, cand[i], header)));
+
+		free(deps);
+		if (!hit)
+			continue;
+		if (++confirmed > max)
+			continue;
+		if (strlen(names) + strlen(cand[i]) + 6 < sizeof(names))
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), " %s", cand[i]);
+		else if (!strstr(names, " ..."))
+			strcat(names, " ...");
+		if (add_object(kb, cand[i]))
+			goto out;
+	}
+	kb_progress(kb, "header %s: %d source files include it by text (graph %s in %.1f s), %zu objects of this config, %zu confirmed by the preprocessor (%zu run in %.1f s) and rebuilt:%s",
+		    header, nsrcs, built ? "built" : "cached", gsecs, ncand, confirmed, nmissing,
+		    now() - t0, confirmed ? names : " none");
+	if (confirmed > max)
+		kb_fail(&kb->err, KB_EREFUSED,
+			"%s: %zu objects of this kernel's config include it, more than --max-objects %zu; rebuilding them all takes long and patches much of the kernel: move the change into the .c files that need it, or raise --max-objects",
+			header, confirmed, max);
+	else if (!confirmed)
+		kb_fail(&kb->err, KB_ENOCHANGE,
+			"%s: no object of this kernel's config includes it; nothing to patch", header);
+	else
+		ret = 0;
+out:
+	for (size_t i = 0; i < ncache; i++) {
+		free(cache[i].dir);
+		free_list(cache[i].objs);
+	}
+	free(cache);
+	free_list(srcs);
+	free_list(cand);
+	free_list(missing);
+	kb_incgraph_free(g);
+	free(config);
+	free(idxdir);
+	return ret;
+}
+
 int kb_depindex_expand(struct kb *kb)
 {
 	char *config = kb_path("%s/.config", kb->ws), why[512];
@@ -701,7 +1033,7 @@ int kb_depindex_expand(struct kb *kb)
 				       kb->objs[i].src, why);
 	free(config);
 	for (size_t i = 0; i < nnoted; i++)
-		if (includers(kb, noted[i]))
+		if (kb_depindex_is_global(noted[i]) ? global_includers(kb, noted[i]) : includers(kb, noted[i]))
 			return -1;
 	return 0;
 }

@@ -26,6 +26,9 @@ enum kb_exit {
 	KB_EMODULE = 8,		/* the module failed to build */
 };
 
+/* Objects a changed header may rebuild unless --max-objects says otherwise. */
+#define KB_MAX_OBJECTS 100
+
 struct kb_err {
 	int code;
 	char msg[2048];
@@ -86,6 +89,7 @@ struct kb {
 	bool skip_compiler_check;
 	bool skip_init;		/* --skip-init: leave changed __init code out */
 	bool replace;
+	int max_objects;	/* --max-objects: a header may rebuild this many (0: default) */
 	char **patches;
 	int npatches;
 

@@ -43,6 +43,8 @@ static const char usage_text[] =
 	"      --skip-compiler-check  build even when gcc differs from the kernel's\n"
 	"      --skip-init          apply a patch that also changes __init code: its\n"
 	"                           runtime part only; the init functions left out are named\n"
+	"      --max-objects N      a changed header may rebuild at most N objects\n"
+	"                           (default 100); more is refused, naming the count\n"
 	"  -v, --verbose            show the differ's decisions and symbol resolution\n"
 	"  -h, --help               this text\n"
 	"      --version            print the version\n"
@@ -54,7 +56,7 @@ static const char usage_text[] =
 	"6 compiler mismatch, 7 compile error, 8 module build error.\n";
 
 enum { OPT_SYMBOLS = 256, OPT_CVE, OPT_DESC, OPT_KEEP, OPT_SKIPCC, OPT_VERSION, OPT_NOREPLACE,
-       OPT_SIGNKEY, OPT_SIGNCERT, OPT_SKIPINIT };
+       OPT_SIGNKEY, OPT_SIGNCERT, OPT_SKIPINIT, OPT_MAXOBJS };
 
 static const struct option long_opts[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -72,6 +74,7 @@ static const struct option long_opts[] = {
 	{ "keep-tmp", no_argument, NULL, OPT_KEEP },
 	{ "skip-compiler-check", no_argument, NULL, OPT_SKIPCC },
 	{ "skip-init", no_argument, NULL, OPT_SKIPINIT },
+	{ "max-objects", required_argument, NULL, OPT_MAXOBJS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -145,6 +148,15 @@ static int parse_args(struct kb *kb, int argc, char **argv)
 		case OPT_KEEP: kb->keep_tmp = true; break;
 		case OPT_SKIPCC: kb->skip_compiler_check = true; break;
 		case OPT_SKIPINIT: kb->skip_init = true; break;
+		case OPT_MAXOBJS: {
+			char *end;
+			long m = strtol(optarg, &end, 10);
+
+			if (*end || m < 1 || m > 100000)
+				return kb_fail(&kb->err, KB_EUSAGE, "--max-objects %s: expected a number from 1 to 100000", optarg);
+			kb->max_objects = (int)m;
+			break;
+		}
 		case 'v': kb->verbose = true; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case OPT_VERSION: printf("kpatch-build %s\n", KPATCH_VERSION); exit(0);

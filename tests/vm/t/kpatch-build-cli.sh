@@ -102,7 +102,14 @@ cat >"$t/header.patch" <<'P'
 -/* SPDX-License-Identifier: GPL-2.0 */
 +/* SPDX-License-Identifier: GPL-2.0  */
 P
-expect 4 "include/linux/seq_file.h: a header of the global include path" -- -k "$k" -o "$t" "$t/header.patch"
+# A global header is followed through the include graph, but seq_file.h
+# reaches thousands of objects: refused before running the preprocessor.
+expect 4 "include/linux/seq_file.h: " -- -k "$k" -o "$t" "$t/header.patch"
+expect 4 "more than 10 times --max-objects 100" -- -k "$k" -o "$t" "$t/header.patch"
+# delayacct.h reaches 14 objects: above a lower limit, refused naming the count.
+expect 4 "include/linux/delayacct.h: 14 objects of this kernel's config include it, more than --max-objects 5" -- \
+	-k "$k" --max-objects 5 -o "$t" "$p/header-global-inline.patch"
+expect 1 "--max-objects 0: expected a number" -- -k "$k" --max-objects 0 -o "$t" "$p/header-global-inline.patch"
 
 # Compiler check: a config claiming another compiler.
 sed 's/^CONFIG_CC_VERSION_TEXT=.*/CONFIG_CC_VERSION_TEXT="gcc-99 (Debian 99.1.0-1) 99.1.0"/' \

@@ -181,15 +181,25 @@ static int push(char ***v, size_t *n, const char *s)
 	return 0;
 }
 
+/* Read the file at TREE/DIR/NAME (NULL when absent); the path is not kept. */
+static char *read_tree_file(const char *tree, const char *dir, const char *name)
+{
+	char *path = kb_path("%s/%s/%s", tree, dir, name), *text;
+
+	text = kb_read_file(path, NULL);
+	free(path);
+	return text;
+}
+
 int kb_depindex_config_objects(const char *tree, const char *dir, const char *config, char ***objs)
 {
-	char *text = kb_read_file(kb_path("%s/%s/Makefile", tree, dir), NULL), *p, *line, *save;
+	char *text = read_tree_file(tree, dir, "Makefile"), *p, *line, *save;
 	char **owner = NULL;	/* owner[i]: the list objs[i] came from */
 	size_t n = 0, no = 0;
 
 	*objs = NULL;
 	if (!text) {
-		text = kb_read_file(kb_path("%s/%s/Kbuild", tree, dir), NULL);
+		text = read_tree_file(tree, dir, "Kbuild");
 		if (!text)
 			return -1;
 	}
@@ -591,7 +601,7 @@ static int add_object(struct kb *kb, const char *obj)
 
 int kb_depindex_config_subdirs(const char *tree, const char *dir, const char *config, char ***dirs)
 {
-	char *text = kb_read_file(kb_path("%s/%s/Makefile", tree, dir), NULL), *p, *line, *save;
+	char *text = read_tree_file(tree, dir, "Makefile"), *p, *line, *save;
 	size_t n = 0;
 
 	*dirs = NULL;

@@ -35,6 +35,13 @@ static bool has(char **v, const char *s)
 	return false;
 }
 
+static void free_strv(char **v, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 static void touch_c(const char *names)
 {
 	char buf[256], *save, *w;
@@ -81,6 +88,7 @@ static void test_config_objects(void **state)
 	assert_true(has(objs, "fs/x/on.o"));
 	assert_false(has(objs, "fs/x/off.o"));
 	assert_false(has(objs, "fs/x/nosource.o"));
+	free_strv(objs, n);
 	assert_int_equal(kb_depindex_config_objects(tree, "fs/none", config, &objs), -1);
 }
 
@@ -110,6 +118,7 @@ static void test_cmd_deps(void **state)
 	assert_string_equal(deps[0], "include/linux/compiler-version.h");
 	assert_string_equal(deps[1], "fs/x/local.h");		/* made tree-relative */
 	assert_string_equal(deps[2], "arch/x86/include/asm/page.h");
+	free_strv(deps, 3);
 	fake_write("tree/fs/x/.b.i.cmd", "savedcmd_fs/x/b.i := gcc\n");
 	assert_int_equal(kb_depindex_cmd_deps(fake_path("tree/fs/x/.b.i.cmd"), tree, &deps), -1);
 }
@@ -159,6 +168,7 @@ static void test_config_subdirs(void **state)
 	assert_true(has(dirs, "mm/core"));
 	assert_true(has(dirs, "mm/more"));
 	assert_false(has(dirs, "mm/kasan"));
+	free_strv(dirs, 3);
 	assert_int_equal(kb_depindex_config_subdirs(tree, "none", config, &dirs), 0);
 }
 

@@ -49,6 +49,12 @@ struct kdiff_opts {
 	 * at boot. What was left out is named in a warning.
 	 */
 	bool skip_init;
+	/*
+	 * The klp object the code belongs to: a module's name, or NULL or
+	 * "vmlinux" for the kernel. Messages name the module that holds a
+	 * symbol this object defines.
+	 */
+	const char *object;
 };
 
 enum kdiff_change { KDIFF_FN_CHANGED, KDIFF_FN_NEW };

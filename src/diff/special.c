@@ -55,6 +55,39 @@ bool has_ftrace_entry(struct dctx *c, const struct kelf_sym *fn)
 	return false;
 }
 
+static bool in_module(const struct dctx *c)
+{
+	return c->opts->object && strcmp(c->opts->object, "vmlinux");
+}
+
+static bool defined_in_original(const struct dctx *c, const char *name)
+{
+	const struct kelf_sym *y = kelf_find_symbol(c->orig, name);
+
+	return y && y->sec;
+}
+
+/*
+ * The loader resolves KEY of FN's entry in SECTION before livepatch
+ * relocations exist; WHY says why it cannot. The fix reads the key or the
+ * static call's target through an ordinary reference, which can be a
+ * livepatch relocation.
+ */
+static int refuse_early(struct dctx *c, const char *fn, const char *section,
+			const char *key, const char *why)
+{
+	bool static_call = !strcmp(section, ".static_call_sites");
+	const char *fix_fmt = static_call ? "call through static_call_query(%s)() instead"
+					  : "test it with static_key_enabled(&%s) instead of "
+					    "a static branch";
+	const char *what = static_call ? key + (strncmp(key, "__SCK__", 7) ? 0 : 7) : key;
+	char fix[300];
+
+	snprintf(fix, sizeof(fix), fix_fmt, what);
+	return refuse(c, "%s: its %s entry uses %s, which %s: the module loader needs it "
+		      "before livepatch relocations exist; %s", fn, section, key, why, fix);
+}
+
 /*
  * Jump labels and static calls are set up by the module loader before
  * livepatch relocations are applied, so what they reference outside the
@@ -83,9 +116,7 @@ static int early_reference(struct dctx *c, const struct kelf_sec *s,
 	if (!k)
 		return 0;
 	if (k->bind == STB_LOCAL)
-		return refuse(c, "%s: its %s entry uses %s, which is static in this file: the "
-			      "module loader needs it before livepatch relocations exist; use "
-			      "static_key_enabled() or a plain call instead", fn, s->name, name);
+		return refuse_early(c, fn, s->name, name, "is static in this file");
 	if (kdiff_exports_has(ex, name))
 		return 0;
 	if (static_call && !strncmp(name, "__SCK__", 7)) {
@@ -106,9 +137,14 @@ static int early_reference(struct dctx *c, const struct kelf_sec *s,
 		k->needs_export = true;
 		return 0;
 	}
-	return refuse(c, "%s: its %s entry uses %s, which the kernel does not export: the "
-		      "module loader needs it before livepatch relocations exist; use "
-		      "static_key_enabled() or a plain call instead", fn, s->name, name);
+	if (in_module(c) && defined_in_original(c, name)) {
+		char why[200];
+
+		snprintf(why, sizeof(why), "module %s defines and does not export",
+			 c->opts->object);
+		return refuse_early(c, fn, s->name, name, why);
+	}
+	return refuse_early(c, fn, s->name, name, "the kernel does not export");
 }
 
 static int filter_section(struct dctx *c, struct kelf_sec *s, bool *keep,

@@ -114,6 +114,7 @@ int main(int argc, char **argv)
 		case 'n':
 			free(name);
 			name = strdup(optarg);
+			opts.object = optarg;
 			break;
 		case 'e':
 			sizes_path = optarg;

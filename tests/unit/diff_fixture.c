@@ -102,7 +102,8 @@ void fx_compile(struct fx *f, const char *src, const char *path)
 
 enum kdiff_status fx_diff(struct fx *f, const char *orig_src, const char *patched_src)
 {
-	struct kdiff_opts opts = { .exports = f->exports, .skip_init = f->skip_init };
+	struct kdiff_opts opts = { .exports = f->exports, .skip_init = f->skip_init,
+				   .object = f->object };
 	struct kelf_err err;
 
 	kdiff_result_free(&f->res);

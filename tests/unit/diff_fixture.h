@@ -18,6 +18,7 @@ struct fx {
 	struct kelf *outobj;	/* OUT.o re-read from disk */
 	const struct kdiff_exports *exports;	/* passed to the differ when set */
 	bool skip_init;				/* the differ's --skip-init */
+	const char *object;			/* the differ's --object-name */
 	const char *cflags;			/* more compiler flags (-I...) */
 };
 

@@ -152,6 +152,31 @@ static void jump_table_key_checked_against_exports(void **state)
 	kdiff_exports_free(&ex);
 }
 
+/* A key the patched module object itself defines but does not export. */
+static void jump_table_key_of_a_module_is_refused(void **state)
+{
+	struct fx *f = *state;
+	char path[320];
+	struct kdiff_exports ex;
+
+	snprintf(path, sizeof(path), "%s/Module.symvers", f->dir);
+	assert_int_equal(fx_sh("printf '0x1\\tother_key\\tvmlinux\\tEXPORT_SYMBOL\\t\\n' > %s", path), 0);
+	assert_int_equal(kdiff_exports_load(path, &ex, f->res.msg, sizeof(f->res.msg)), 0);
+	f->exports = &ex;
+	f->object = "kmodx";
+	assert_int_equal(fx_diff(f, JUMP_SRC("int kkey;", "1"), JUMP_SRC("int kkey;", "2")),
+			 KDIFF_REFUSED);
+	assert_non_null(strstr(f->res.msg, "fn_j: its __jump_table entry uses kkey, which "
+			       "module kmodx defines and does not export"));
+	assert_non_null(strstr(f->res.msg, "static_key_enabled(&kkey)"));
+	/* the same key in vmlinux: the kernel's export list is what counts */
+	f->object = "vmlinux";
+	assert_int_equal(fx_diff(f, JUMP_SRC("int kkey;", "1"), JUMP_SRC("int kkey;", "2")),
+			 KDIFF_REFUSED);
+	assert_non_null(strstr(f->res.msg, "which the kernel does not export"));
+	kdiff_exports_free(&ex);
+}
+
 /* A static call site as objtool records it: call site and key (+1 for a tail call). */
 #define SCALL_SRC(v) \
 	"extern void __SCT__resched(void); extern int __SCK__resched;\n" \
@@ -200,6 +225,7 @@ static void static_call_key_becomes_trampoline_when_not_exported(void **state)
 	assert_int_equal(kdiff_exports_load(path, &ex, f->res.msg, sizeof(f->res.msg)), 0);
 	assert_int_equal(fx_diff(f, SCALL_SRC("1"), SCALL_SRC("2")), KDIFF_REFUSED);
 	assert_non_null(strstr(f->res.msg, "fn_s: its .static_call_sites entry uses __SCK__resched"));
+	assert_non_null(strstr(f->res.msg, "call through static_call_query(resched)() instead"));
 	kdiff_exports_free(&ex);
 
 	/* unknown exports: the trampoline, flagged for the driver */
@@ -317,6 +343,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(jump_table_key_must_be_exportable, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(jump_table_with_static_key_is_refused, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(jump_table_key_checked_against_exports, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(jump_table_key_of_a_module_is_refused, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(static_call_key_becomes_trampoline_when_not_exported, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(entries_of_carried_functions_only, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(orc_entries_follow_their_ip, fx_setup, fx_teardown),

@@ -12,6 +12,9 @@
  *                       declared with kpatch-author.h (type: pre_patch,
  *                       post_patch, pre_unpatch, post_unpatch)
  *   KPATCH_REPLACE      1 for an atomic-replace patch, 0 to stack
+ *   KPATCH_HAS_MODULE_OBJECTS  defined when a klp object is a module; the
+ *                       module then references text_poke and text_mutex
+ *                       through livepatch relocations (neither is exported)
  *   KPATCH_CVES         "CVE-a,CVE-b" or undefined
  *   KPATCH_DESCRIPTION  the text given with --description, or undefined
  *
@@ -23,6 +26,12 @@
 #include <linux/livepatch.h>
 
 #include "kpatch-gen.h"
+
+#ifdef KPATCH_HAS_MODULE_OBJECTS
+#include <linux/elf.h>
+#include <linux/memory.h>
+#include <asm/text-patching.h>
+#endif
 
 #define KPATCH_DECLARE(idx, old, pos) extern char kpatch_new_##idx[] __asm__(old);
 #define KPATCH_DECLARE_OBJ(n, name) KPATCH_FUNCS_##n(KPATCH_DECLARE)
@@ -57,8 +66,111 @@ static struct klp_patch kpatch_patch = {
 	.replace = KPATCH_REPLACE,
 };
 
+#ifdef KPATCH_HAS_MODULE_OBJECTS
+/*
+ * When a patched module leaves, livepatch reverts its object but leaves the
+ * values it relocated into this module's code (the module's addresses).
+ * When the module comes back, the x86 loader finds those locations nonzero,
+ * refuses to relocate them and livepatch then refuses to load the module
+ * at all. Linux 6.3 clears them itself ("livepatch,x86: Clear relocation
+ * targets on a module removal"); before that the patch must, which is
+ * safe where the kernel does it: after the object was unpatched, so no
+ * task can enter this code through it. Clearing twice writes zeros twice.
+ */
+static size_t kpatch_reloc_size(unsigned int type)
+{
+	switch (type) {
+	case R_X86_64_64:
+	case R_X86_64_PC64:
+		return 8;
+	case R_X86_64_32:
+	case R_X86_64_32S:
+	case R_X86_64_PC32:
+	case R_X86_64_PLT32:
+		return 4;
+	}
+	return 0;
+}
+
+static void kpatch_clear_relocs(struct klp_object *obj)
+{
+	static const u64 zero;
+	const struct klp_modinfo *info = THIS_MODULE->klp_info;
+	char prefix[MODULE_NAME_LEN + sizeof(".klp.rela..")];
+	size_t plen;
+	unsigned int i, j;
+
+	plen = snprintf(prefix, sizeof(prefix), ".klp.rela.%s.", obj->name);
+	mutex_lock(&text_mutex);
+	for (i = 1; i < info->hdr.e_shnum; i++) {
+		const Elf_Shdr *sec = &info->sechdrs[i];
+		const Elf_Rela *rela = (const Elf_Rela *)sec->sh_addr;
+
+		if (!(sec->sh_flags & SHF_RELA_LIVEPATCH) ||
+		    strncmp(info->secstrings + sec->sh_name, prefix, plen))
+			continue;
+		for (j = 0; j < sec->sh_size / sizeof(*rela); j++) {
+			void *loc = (void *)info->sechdrs[sec->sh_info].sh_addr + rela[j].r_offset;
+			size_t size = kpatch_reloc_size(ELF64_R_TYPE(rela[j].r_info));
+
+			if (size)
+				text_poke(loc, &zero, size);
+		}
+	}
+	mutex_unlock(&text_mutex);
+}
+
+/* The author's callbacks of each object, called by the wrappers below. */
+static struct klp_callbacks kpatch_author_cbs[ARRAY_SIZE(kpatch_objs)];
+
+static struct klp_callbacks *kpatch_author_of(struct klp_object *obj)
+{
+	return &kpatch_author_cbs[obj - kpatch_objs];
+}
+
+/* A refusing pre_patch leaves the object relocated but not patched. */
+static int kpatch_module_pre_patch(struct klp_object *obj)
+{
+	struct klp_callbacks *cb = kpatch_author_of(obj);
+	int ret = cb->pre_patch ? cb->pre_patch(obj) : 0;
+
+	if (ret)
+		kpatch_clear_relocs(obj);
+	return ret;
+}
+
+static void kpatch_module_post_unpatch(struct klp_object *obj)
+{
+	struct klp_callbacks *cb = kpatch_author_of(obj);
+
+	if (cb->post_unpatch)
+		cb->post_unpatch(obj);
+	kpatch_clear_relocs(obj);
+}
+
+static void kpatch_wrap_module_callbacks(void)
+{
+	size_t i;
+
+	for (i = 0; kpatch_objs[i].funcs; i++) {
+		struct klp_object *obj = &kpatch_objs[i];
+
+		if (!obj->name)
+			continue;
+		kpatch_author_cbs[i] = obj->callbacks;
+		obj->callbacks.pre_patch = kpatch_module_pre_patch;
+		obj->callbacks.post_unpatch = kpatch_module_post_unpatch;
+	}
+}
+#else
+static void kpatch_wrap_module_callbacks(void)
+{
+}
+#endif
+
 static int __init kpatch_init(void)
 {
+	kpatch_wrap_module_callbacks();
 	return klp_enable_patch(&kpatch_patch);
 }
 

@@ -158,5 +158,6 @@ int kb_revert_patches(struct kb *kb);		/* patches.c */
 int kb_diff(struct kb *kb);			/* differ.c */
 int kb_resolve(struct kb *kb);			/* resolve.c */
 int kb_build_module(struct kb *kb);		/* module.c */
+bool kb_patches_a_module(const struct kb *kb);	/* module.c */
 
 #endif

@@ -61,6 +61,14 @@ static size_t list_objects(const struct kb *kb, const char **names, size_t max)
 	return n;
 }
 
+bool kb_patches_a_module(const struct kb *kb)
+{
+	for (size_t i = 0; i < kb->nfuncs; i++)
+		if (!kb->funcs[i].is_new && strcmp(kb->funcs[i].objname, "vmlinux"))
+			return true;
+	return false;
+}
+
 static int write_gen_header(struct kb *kb, const char *path)
 {
 	const char *objs[64];
@@ -105,6 +113,8 @@ static int write_gen_header(struct kb *kb, const char *path)
 		fputc(')', f);
 	}
 	fprintf(f, "\n#define KPATCH_REPLACE %d\n", kb->replace ? 1 : 0);
+	if (kb_patches_a_module(kb))
+		fprintf(f, "#define KPATCH_HAS_MODULE_OBJECTS 1\n");
 	if (kb->ncves) {
 		char cves[1024] = "";
 

@@ -169,6 +169,27 @@ out:
 	return ret;
 }
 
+/*
+ * The template clears what livepatch relocated into a module object's code
+ * when that module leaves (kmod/livepatch.c), with the kernel's own text
+ * patching; neither symbol is exported.
+ */
+static int resolve_template_symbols(struct kb *kb)
+{
+	static const char *const names[] = { "text_poke", "text_mutex" };
+	unsigned long pos;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (ksyms_sympos(&kb->ksyms, names[i], false, NULL, &pos))
+			return kb_fail(&kb->err, KB_EREFUSED,
+				       "%s has no global '%s', which a patch of a module needs to clear its relocations when the module is removed",
+				       kb->sysmap, names[i]);
+		if (add_ref(kb, names[i], "vmlinux", pos))
+			return -1;
+	}
+	return 0;
+}
+
 int kb_resolve(struct kb *kb)
 {
 	char *symvers = kb_path("%s/Module.symvers", kb->headers);
@@ -190,5 +211,5 @@ int kb_resolve(struct kb *kb)
 	for (size_t i = 0; i < kb->nobjs; i++)
 		if (kb->objs[i].changed && resolve_object(kb, &kb->objs[i]))
 			return -1;
-	return 0;
+	return kb_patches_a_module(kb) ? resolve_template_symbols(kb) : 0;
 }

@@ -1,35 +1,81 @@
 #!/usr/bin/env bash
-# A live patch for a module that is not loaded yet: livepatch keeps the
-# module's object pending, and when the module arrives it writes the
-# module's .klp.rela sections and redirects its function before the module
-# runs. Unloading the patch gives the original function back.
+# Live patches of loadable modules, in both orders, on the real kernel:
+#  - binfmt_misc, loaded after the patch: livepatch keeps the module's
+#    object pending, and when the module arrives it writes the module's
+#    .klp.rela sections and redirects its function before the module runs;
+#  - tun, loaded before the patch: patched at once.
+# Either module may leave and come back while its patch stays enabled: each
+# time it arrives it is patched again (the patch clears what livepatch
+# relocated into its code when the module left; without that the 6.1
+# loader refuses the returning module). Unloading the patch gives the
+# original functions back, and the modules still load afterwards.
 . "$(dirname "$0")/../lib.sh"
 bin=${KPT_BIN_DIR:-$VM_TOP/build/bin}
 out=$VM_OUT/mods
 mkdir -p "$out"
-"$bin/kpatch-build" -k "$KPATCH_TEST_KERNEL" -n kpt_binfmt_later -o "$out" \
-	"$VM_TOP/tests/patches/module-binfmt-misc.patch" >"$out/build.log" 2>&1 ||
-	{ echo "FAIL: kpatch-build: $(cat "$out/build.log")"; exit 1; }
-echo "ok: $(tail -n 1 "$out/build.log")"
+build() {
+	"$bin/kpatch-build" -k "$KPATCH_TEST_KERNEL" -n "$1" -o "$out" \
+		"$VM_TOP/tests/patches/$2.patch" >"$out/$1.log" 2>&1 ||
+		{ echo "FAIL: kpatch-build $2: $(cat "$out/$1.log")"; exit 1; }
+	echo "ok: $(tail -n 1 "$out/$1.log")"
+}
+build kpt_binfmt_later module-binfmt-misc
+build kpt_tun_before module-tun-fdinfo
 
 guest=$(mktemp)
 cat >"$guest" <<'G'
 . /lib/kpt-guest.sh
+mods=/lib/modules/$KREL/kernel
+
+# binfmt_misc: the patch first, then the module
 p=kpt_binfmt_later
 d=/proc/sys/fs/binfmt_misc
 grep -q "^binfmt_misc " /proc/modules && fail "binfmt_misc is already loaded"
 insmod /mods/$p.ko || fail "insmod $p"
 wait_until 30 lp_settled $p || fail "transition"
 expect_eq "$(cat $LP/$p/binfmt_misc/patched)" 0 "module object pending while binfmt_misc is absent"
-insmod "/lib/modules/$KREL/kernel/fs/binfmt_misc.ko" || fail "insmod binfmt_misc"
+insmod $mods/fs/binfmt_misc.ko || fail "insmod binfmt_misc"
 expect_eq "$(cat $LP/$p/binfmt_misc/patched)" 1 "module object patched when binfmt_misc loads"
 mount -t binfmt_misc binfmt_misc $d || fail "mount binfmt_misc"
 expect_eq "$(cat $d/status)" "enabled (kpatch)" "patched status text"
+for round in 1 2; do
+	umount $d && rmmod binfmt_misc || fail "remove binfmt_misc while patched ($round)"
+	expect_eq "$(cat $LP/$p/binfmt_misc/patched)" 0 "module object unpatched when binfmt_misc leaves ($round)"
+	expect_eq "$(cat $LP/$p/enabled)" 1 "patch stays enabled without its target ($round)"
+	insmod $mods/fs/binfmt_misc.ko || fail "insmod binfmt_misc again ($round)"
+	expect_eq "$(cat $LP/$p/binfmt_misc/patched)" 1 "module object patched again on reload ($round)"
+	mount -t binfmt_misc binfmt_misc $d || fail "mount binfmt_misc again ($round)"
+	expect_eq "$(cat $d/status)" "enabled (kpatch)" "patched status text after reload ($round)"
+done
 echo 0 >$LP/$p/enabled
 wait_until 30 lp_gone $p || fail "disable"
 rmmod $p || fail "rmmod $p"
 expect_eq "$(cat $d/status)" "enabled" "original status text after unload"
 umount $d && rmmod binfmt_misc || fail "remove binfmt_misc"
+insmod $mods/fs/binfmt_misc.ko && rmmod binfmt_misc || fail "binfmt_misc loads after the patch is gone"
 ok "binfmt_misc removed"
+
+# tun: the module first, then the patch
+p=kpt_tun_before
+tun_iff() { sh -c 'exec 3<>/dev/net/tun && grep "^iff:" /proc/$$/fdinfo/3'; }
+insmod $mods/drivers/net/tun.ko || fail "insmod tun"
+[ -c /dev/net/tun ] || { mkdir -p /dev/net && mknod /dev/net/tun c 10 200; } || fail "mknod"
+expect_eq "$(tun_iff)" "iff:	" "original fdinfo before the patch"
+insmod /mods/$p.ko || fail "insmod $p"
+wait_until 30 lp_settled $p || fail "transition"
+expect_eq "$(cat $LP/$p/tun/patched)" 1 "tun patched at once"
+expect_eq "$(tun_iff)" "iff:	(detached)" "patched fdinfo"
+rmmod tun || fail "rmmod tun while patched"
+expect_eq "$(cat $LP/$p/tun/patched)" 0 "tun object unpatched when tun leaves"
+insmod $mods/drivers/net/tun.ko || fail "insmod tun again"
+expect_eq "$(cat $LP/$p/tun/patched)" 1 "tun patched again on reload"
+expect_eq "$(tun_iff)" "iff:	(detached)" "patched fdinfo after reload"
+echo 0 >$LP/$p/enabled
+wait_until 30 lp_gone $p || fail "disable"
+rmmod $p || fail "rmmod $p"
+expect_eq "$(tun_iff)" "iff:	" "original fdinfo after unload"
+rmmod tun && insmod $mods/drivers/net/tun.ko && rmmod tun || fail "tun reloads after the patch is gone"
+ok "tun removed"
 G
-vm_run -f "$out/kpt_binfmt_later.ko:/mods/kpt_binfmt_later.ko" "$guest"
+vm_run -f "$out/kpt_binfmt_later.ko:/mods/kpt_binfmt_later.ko" \
+	-f "$out/kpt_tun_before.ko:/mods/kpt_tun_before.ko" "$guest"

@@ -250,16 +250,17 @@ static struct dsym *site_function(struct dctx *c, struct kelf_sec *s, uint64_t o
  * A changed function without an ftrace entry cannot be redirected. If it is
  * static and only called from code of this object, it is carried as a
  * helper and its callers are patched instead: their new copies call the new
- * helper. Returns how many callers became changed, or -1 on refusal.
+ * helper. Every caller must be patchable; a refusal names the one that is
+ * not. Returns how many callers became changed, or -1 on refusal.
  */
 static int promote_callers(struct dctx *c, struct dsym *f)
 {
-	const char *why = "it cannot be redirected";
+	char why[400];
 	size_t i, j;
 	int n = 0, callers = 0;
 
 	if (f->sym->bind != STB_LOCAL) {
-		why = "it is global, so code elsewhere calls it directly";
+		snprintf(why, sizeof(why), "it is global, so code elsewhere calls it directly");
 		goto refuse;
 	}
 	for (i = 0; i < c->patched->nsecs; i++) {
@@ -278,13 +279,22 @@ static int promote_callers(struct dctx *c, struct dsym *f)
 				t = kelf_rela_target_symbol(r, in_code, c->patched, NULL);
 			if (t != f->sym)
 				continue;
-			if (cls != DC_TEXT) {
-				why = "its address is taken in data, so it is called indirectly";
+			caller = in_code ? site_function(c, s, r->offset) : NULL;
+			if (cls == DC_INIT && caller) {
+				snprintf(why, sizeof(why), "its caller %s is __init/__exit code, which "
+					 "cannot be patched", caller->sym->name);
 				goto refuse;
 			}
-			caller = site_function(c, s, r->offset);
-			if (!caller) {
-				why = "it is called from code outside any function";
+			if (!in_code) {
+				struct kelf_sym *v = kelf_symbol_at(s, r->offset, c->patched);
+
+				snprintf(why, sizeof(why), "its address is taken in %s, so it is "
+					 "called indirectly", v ? v->name : s->name);
+				goto refuse;
+			}
+			if (!caller || cls != DC_TEXT) {
+				snprintf(why, sizeof(why), "it is called from %s+0x%llx, outside any "
+					 "function", s->name, (unsigned long long)r->offset);
 				goto refuse;
 			}
 			if (caller == f)
@@ -292,6 +302,7 @@ static int promote_callers(struct dctx *c, struct dsym *f)
 			callers++;
 			if (caller->status == DS_SAME) {
 				caller->status = DS_CHANGED;
+				caller->promoted_by = f;
 				n++;
 				dlog(c, "function %s: changed (calls changed notrace function %s)",
 				     caller->sym->name, f->sym->name);
@@ -299,13 +310,18 @@ static int promote_callers(struct dctx *c, struct dsym *f)
 		}
 	}
 	if (!callers) {
-		why = "nothing in this object calls it";
+		snprintf(why, sizeof(why), "nothing in this object calls it");
 		goto refuse;
 	}
 	f->helper = true;
 	dlog(c, "function %s: notrace, carried as a helper of its callers", f->sym->name);
 	return n;
 refuse:
+	if (f->promoted_by)
+		return refuse(c, "%s: changed function has no ftrace entry (notrace, no __fentry__ "
+			      "call) and %s; it must change because it calls the changed notrace "
+			      "function %s, so %s cannot be applied by patching its callers",
+			      f->sym->name, why, f->promoted_by->sym->name, f->promoted_by->sym->name);
 	return refuse(c, "%s: changed function has no ftrace entry (notrace, no __fentry__ "
 		      "call) and %s; patch its callers instead", f->sym->name, why);
 }

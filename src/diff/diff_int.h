@@ -43,6 +43,7 @@ struct dsym {
 	bool carry;			/* goes into the output */
 	bool child;			/* .cold part: follows its parent */
 	bool helper;			/* changed notrace: carried, callers patched */
+	struct dsym *promoted_by;	/* changed only because it calls this helper */
 	struct dsym *parent;
 	struct kelf_sym *out;		/* defined symbol in the output */
 	const char *key;		/* name without compiler numbering */

@@ -109,7 +109,29 @@ static void changed_notrace_with_address_taken(void **state)
 	assert_refused(*state,
 		NOTRACE_STATIC("a") "int (*const quiet_ptr)(struct seq_file *) = quiet;\n",
 		NOTRACE_STATIC("b") "int (*const quiet_ptr)(struct seq_file *) = quiet;\n",
-		"quiet", "called indirectly");
+		"quiet", "its address is taken in quiet_ptr, so it is called indirectly");
+}
+
+/* A helper that init code also calls: the init caller cannot be patched. */
+static void changed_notrace_called_from_init(void **state)
+{
+	assert_refused(*state,
+		NOTRACE_STATIC("a") "int __init quiet_setup(void) { return quiet(0); }\n",
+		NOTRACE_STATIC("b") "int __init quiet_setup(void) { return quiet(0); }\n",
+		"quiet", "its caller quiet_setup is __init/__exit code, which cannot be patched");
+}
+
+/* The helper's caller has no ftrace entry either and is global: refused naming both. */
+static void changed_notrace_with_unpatchable_caller(void **state)
+{
+	struct fx *f = *state;
+
+	assert_refused(f,
+		NOTRACE_STATIC("a") "notrace int loud(struct seq_file *m) { return quiet(m) * 2; }\n",
+		NOTRACE_STATIC("b") "notrace int loud(struct seq_file *m) { return quiet(m) * 2; }\n",
+		"loud", "it is global, so code elsewhere calls it directly");
+	assert_non_null(strstr(f->res.msg, "it must change because it calls the changed notrace "
+			       "function quiet, so quiet cannot be applied by patching its callers"));
 }
 
 static void new_notrace_function_is_fine(void **state)
@@ -179,6 +201,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(new_notrace_function_is_fine, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_static_notrace_patches_its_callers, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_notrace_with_address_taken, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(changed_notrace_called_from_init, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(changed_notrace_with_unpatchable_caller, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_unknown_section, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(new_unknown_section, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_relocation_in_unknown_section, fx_setup, fx_teardown),

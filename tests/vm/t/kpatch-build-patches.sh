@@ -4,7 +4,10 @@
 #                            fails before loading, passes while the patch is
 #                            enabled, and fails again after disable + rmmod;
 #   NAME.patch + NAME.fail   kpatch-build refuses, writes no module, and its
-#                            error line contains the text of NAME.fail.
+#                            error line contains the text of NAME.fail;
+#   NAME.sections            (optional, with NAME.check) sections the module
+#                            must hold, one per line (special sections the
+#                            patched code needs).
 # The kernel must not oops or WARN (vm_run checks the console and dmesg).
 . "$(dirname "$0")/../lib.sh"
 bin=${KPT_BIN_DIR:-$VM_TOP/build/bin}
@@ -27,6 +30,14 @@ for p in "$pdir"/*.patch; do
 		out=$("$bin/kpatch-build" -k "$KPATCH_TEST_KERNEL" -n "$m" -o "$mods" "$p" 2>&1) ||
 			{ echo "FAIL: $n: kpatch-build failed: $out"; exit 1; }
 		echo "ok: $n built: $(tail -n 1 <<<"$out")"
+		if [ -f "$pdir/$n.sections" ]; then
+			secs=$(readelf -SW "$mods/$m.ko" | awk '{ print $2 }')
+			while read -r sec; do
+				grep -qxF -- "$sec" <<<"$secs" ||
+					{ echo "FAIL: $n: the module lacks section $sec"; exit 1; }
+			done <"$pdir/$n.sections"
+			echo "ok: $n: module holds $(tr '\n' ' ' <"$pdir/$n.sections")"
+		fi
 		files+=(-f "$mods/$m.ko:/patches/$m.ko" -f "$pdir/$n.check:/patches/$m.check")
 	else
 		echo "FAIL: $n.patch has neither $n.check nor $n.fail"

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Symbol resolution of the driver (src/build/resolve.c) on a fake kernel: a
+ * System.map, a Module.symvers, and one patched object with its manifest.
+ * What is checked here is what the template needs besides the differ's
+ * symbols: a patch of a module references text_poke and text_mutex through
+ * livepatch symbols of vmlinux (to clear its relocations when the module
+ * leaves), a patch of vmlinux alone does not, and a kernel without them
+ * stops the build naming the symbol.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build/kb.h"
+#include "build_fixture.h"
+
+/* A System.map with enough symbols to pass for a real one, plus EXTRA. */
+static char *write_sysmap(const char *extra)
+{
+	size_t cap = 64 * (KSYMS_MIN_REAL + 10) + strlen(extra) + 1, len = 0;
+	char *text = malloc(cap), *path;
+
+	assert_non_null(text);
+	for (int i = 0; i < KSYMS_MIN_REAL + 10; i++)
+		len += snprintf(text + len, cap - len, "ffffffff81%06x T filler_%d\n", i * 16, i);
+	/* the patched function, for a patch of vmlinux */
+	snprintf(text + len, cap - len, "ffffffff84000000 T show\n%s", extra);
+	path = fx_write("System.map", text);
+	free(text);
+	return path;
+}
+
+struct fixture {
+	struct kb kb;
+	struct kb_object obj;
+	struct kb_func func;
+};
+
+static void setup_kb(struct fixture *f, const char *objname, const char *sysmap_extra)
+{
+	memset(f, 0, sizeof(*f));
+	/* kb_resolve reads <headers>/Module.symvers */
+	fx_write("Module.symvers", "0x1\tseq_printf\tvmlinux\tEXPORT_SYMBOL\t\n");
+	f->kb.headers = strdup(fx_dir());
+	f->kb.sysmap = strdup(write_sysmap(sysmap_extra));
+	f->obj.src = "x/show.c";
+	f->obj.objname = (char *)objname;
+	f->obj.orig = strdup(fx_compile("show", "int seq_printf(void *m, const char *f, ...);\n"
+					"int show(void *m) { return seq_printf(m, \"x\"); }\n"));
+	f->obj.modpath = strcmp(objname, "vmlinux") ? f->obj.orig : NULL;
+	f->obj.manifest = strdup(fx_write("show.json",
+		"{\"object\":\"x\",\"functions\":[{\"name\":\"show\",\"change\":\"changed\"}],"
+		"\"symbols\":[{\"name\":\"seq_printf\",\"bind\":\"global\",\"type\":\"func\"}]}"));
+	f->obj.changed = true;
+	f->func.name = "show";
+	f->func.objname = (char *)objname;
+	f->kb.objs = &f->obj;
+	f->kb.nobjs = 1;
+	f->kb.funcs = &f->func;
+	f->kb.nfuncs = 1;
+}
+
+static void free_kb(struct fixture *f)
+{
+	for (size_t i = 0; i < f->kb.nrefs; i++) {
+		free(f->kb.refs[i].name);
+		free(f->kb.refs[i].objname);
+	}
+	free(f->kb.refs);
+	ksyms_free(&f->kb.ksyms);
+	symvers_free(&f->kb.symvers);
+	free(f->kb.headers);
+	free(f->kb.sysmap);
+	free(f->obj.orig);
+	free(f->obj.manifest);
+	fx_cleanup();
+}
+
+static const struct kb_symref *find_ref(const struct kb *kb, const char *name)
+{
+	for (size_t i = 0; i < kb->nrefs; i++)
+		if (!strcmp(kb->refs[i].name, name))
+			return &kb->refs[i];
+	return NULL;
+}
+
+#define TEMPLATE_SYMS "ffffffff82000000 T text_poke\nffffffff83000000 D text_mutex\n"
+
+static void module_patch_references_text_poke(void **state)
+{
+	struct fixture f;
+	const struct kb_symref *r;
+
+	setup_kb(&f, "kmodx", TEMPLATE_SYMS);
+	assert_true(kb_patches_a_module(&f.kb));
+	if (kb_resolve(&f.kb))
+		fail_msg("%s", f.kb.err.msg);
+	r = find_ref(&f.kb, "text_poke");
+	assert_non_null(r);
+	assert_string_equal(r->objname, "vmlinux");
+	assert_int_equal(r->sympos, 0);
+	r = find_ref(&f.kb, "text_mutex");
+	assert_non_null(r);
+	assert_string_equal(r->objname, "vmlinux");
+	/* the exported seq_printf stays a normal relocation */
+	assert_null(find_ref(&f.kb, "seq_printf"));
+	free_kb(&f);
+}
+
+static void vmlinux_patch_needs_no_template_symbols(void **state)
+{
+	struct fixture f;
+
+	setup_kb(&f, "vmlinux", TEMPLATE_SYMS);
+	assert_false(kb_patches_a_module(&f.kb));
+	if (kb_resolve(&f.kb))
+		fail_msg("%s", f.kb.err.msg);
+	assert_int_equal(f.kb.nrefs, 0);
+	free_kb(&f);
+}
+
+static void kernel_without_text_poke_is_refused(void **state)
+{
+	struct fixture f;
+
+	setup_kb(&f, "kmodx", "ffffffff83000000 D text_mutex\n");
+	assert_int_equal(kb_resolve(&f.kb), -1);
+	assert_int_equal(f.kb.err.code, KB_EREFUSED);
+	assert_non_null(strstr(f.kb.err.msg, "has no global 'text_poke'"));
+	assert_non_null(strstr(f.kb.err.msg, "clear its relocations when the module is removed"));
+	free_kb(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(module_patch_references_text_poke),
+		cmocka_unit_test(vmlinux_patch_needs_no_template_symbols),
+		cmocka_unit_test(kernel_without_text_poke_is_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -98,6 +98,17 @@ static void aux_blocks_follow_their_function(void **state)
 	"int fn_j(int x) { if (JUMP(&kkey)) return x + " v "; return x; }\n" \
 	"int fn_k(int x) { if (JUMP(&kkey)) return x - 1; return x; }\n"
 
+/* A Module.symvers of LINES (printf text) loaded into EX and given to the differ. */
+static void use_exports(struct fx *f, struct kdiff_exports *ex, const char *lines)
+{
+	char path[320];
+
+	snprintf(path, sizeof(path), "%s/Module.symvers", f->dir);
+	assert_int_equal(fx_sh("printf '%s' > %s", lines, path), 0);
+	assert_int_equal(kdiff_exports_load(path, ex, f->res.msg, sizeof(f->res.msg)), 0);
+	f->exports = ex;
+}
+
 static void jump_table_key_must_be_exportable(void **state)
 {
 	struct fx *f = *state;
@@ -133,20 +144,15 @@ static void jump_table_with_static_key_is_refused(void **state)
 static void jump_table_key_checked_against_exports(void **state)
 {
 	struct fx *f = *state;
-	char path[320];
 	struct kdiff_exports ex;
 
-	snprintf(path, sizeof(path), "%s/Module.symvers", f->dir);
-	assert_int_equal(fx_sh("printf '0x1\\tother_key\\tvmlinux\\tEXPORT_SYMBOL\\t\\n' > %s", path), 0);
-	assert_int_equal(kdiff_exports_load(path, &ex, f->res.msg, sizeof(f->res.msg)), 0);
-	f->exports = &ex;
+	use_exports(f, &ex, "0x1\\tother_key\\tvmlinux\\tEXPORT_SYMBOL\\t\\n");
 	assert_int_equal(fx_diff(f, JUMP_SRC("extern int kkey;", "1"),
 				 JUMP_SRC("extern int kkey;", "2")), KDIFF_REFUSED);
 	assert_non_null(strstr(f->res.msg, "fn_j: its __jump_table entry uses kkey, which the "
 			       "kernel does not export"));
 	kdiff_exports_free(&ex);
-	assert_int_equal(fx_sh("printf '0x1\\tkkey\\tvmlinux\\tEXPORT_SYMBOL_GPL\\t\\n' > %s", path), 0);
-	assert_int_equal(kdiff_exports_load(path, &ex, f->res.msg, sizeof(f->res.msg)), 0);
+	use_exports(f, &ex, "0x1\\tkkey\\tvmlinux\\tEXPORT_SYMBOL_GPL\\t\\n");
 	assert_int_equal(fx_diff(f, JUMP_SRC("extern int kkey;", "1"),
 				 JUMP_SRC("extern int kkey;", "2")), KDIFF_CHANGED);
 	kdiff_exports_free(&ex);
@@ -156,13 +162,9 @@ static void jump_table_key_checked_against_exports(void **state)
 static void jump_table_key_of_a_module_is_refused(void **state)
 {
 	struct fx *f = *state;
-	char path[320];
 	struct kdiff_exports ex;
 
-	snprintf(path, sizeof(path), "%s/Module.symvers", f->dir);
-	assert_int_equal(fx_sh("printf '0x1\\tother_key\\tvmlinux\\tEXPORT_SYMBOL\\t\\n' > %s", path), 0);
-	assert_int_equal(kdiff_exports_load(path, &ex, f->res.msg, sizeof(f->res.msg)), 0);
-	f->exports = &ex;
+	use_exports(f, &ex, "0x1\\tother_key\\tvmlinux\\tEXPORT_SYMBOL\\t\\n");
 	f->object = "kmodx";
 	assert_int_equal(fx_diff(f, JUMP_SRC("int kkey;", "1"), JUMP_SRC("int kkey;", "2")),
 			 KDIFF_REFUSED);
@@ -188,15 +190,10 @@ static void jump_table_key_of_a_module_is_refused(void **state)
 static void static_call_key_becomes_trampoline_when_not_exported(void **state)
 {
 	struct fx *f = *state;
-	char path[320];
 	struct kdiff_exports ex;
 	struct kelf_sec *sc;
 
-	snprintf(path, sizeof(path), "%s/Module.symvers", f->dir);
-	assert_int_equal(fx_sh("printf '0x1\\t__SCT__resched\\tvmlinux\\tEXPORT_SYMBOL\\t\\n' > %s",
-			       path), 0);
-	assert_int_equal(kdiff_exports_load(path, &ex, f->res.msg, sizeof(f->res.msg)), 0);
-	f->exports = &ex;
+	use_exports(f, &ex, "0x1\\t__SCT__resched\\tvmlinux\\tEXPORT_SYMBOL\\t\\n");
 	assert_int_equal(fx_diff(f, SCALL_SRC("1"), SCALL_SRC("2")), KDIFF_CHANGED);
 	sc = kelf_find_section(f->outobj, ".static_call_sites");
 	assert_non_null(sc);
@@ -212,17 +209,14 @@ static void static_call_key_becomes_trampoline_when_not_exported(void **state)
 	kdiff_exports_free(&ex);
 
 	/* exported key: kept */
-	assert_int_equal(fx_sh("printf '0x1\\t__SCK__resched\\tvmlinux\\tEXPORT_SYMBOL\\t\\n' > %s",
-			       path), 0);
-	assert_int_equal(kdiff_exports_load(path, &ex, f->res.msg, sizeof(f->res.msg)), 0);
+	use_exports(f, &ex, "0x1\\t__SCK__resched\\tvmlinux\\tEXPORT_SYMBOL\\t\\n");
 	assert_int_equal(fx_diff(f, SCALL_SRC("1"), SCALL_SRC("2")), KDIFF_CHANGED);
 	sc = kelf_find_section(f->outobj, ".static_call_sites");
 	assert_string_equal(sc->relas[1].sym->name, "__SCK__resched");
 	kdiff_exports_free(&ex);
 
 	/* neither exported: refused */
-	assert_int_equal(fx_sh(": > %s", path), 0);
-	assert_int_equal(kdiff_exports_load(path, &ex, f->res.msg, sizeof(f->res.msg)), 0);
+	use_exports(f, &ex, "");
 	assert_int_equal(fx_diff(f, SCALL_SRC("1"), SCALL_SRC("2")), KDIFF_REFUSED);
 	assert_non_null(strstr(f->res.msg, "fn_s: its .static_call_sites entry uses __SCK__resched"));
 	assert_non_null(strstr(f->res.msg, "call through static_call_query(resched)() instead"));

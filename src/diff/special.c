@@ -76,14 +76,14 @@ static bool defined_in_original(const struct dctx *c, const char *name)
 static int refuse_early(struct dctx *c, const char *fn, const char *section,
 			const char *key, const char *why)
 {
-	bool static_call = !strcmp(section, ".static_call_sites");
-	const char *fix_fmt = static_call ? "call through static_call_query(%s)() instead"
-					  : "test it with static_key_enabled(&%s) instead of "
-					    "a static branch";
-	const char *what = static_call ? key + (strncmp(key, "__SCK__", 7) ? 0 : 7) : key;
 	char fix[300];
 
-	snprintf(fix, sizeof(fix), fix_fmt, what);
+	if (!strcmp(section, ".static_call_sites"))
+		snprintf(fix, sizeof(fix), "call through static_call_query(%s)() instead",
+			 key + (strncmp(key, "__SCK__", 7) ? 0 : 7));
+	else
+		snprintf(fix, sizeof(fix), "test it with static_key_enabled(&%s) instead of "
+			 "a static branch", key);
 	return refuse(c, "%s: its %s entry uses %s, which %s: the module loader needs it "
 		      "before livepatch relocations exist; %s", fn, section, key, why, fix);
 }

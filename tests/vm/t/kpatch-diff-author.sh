@@ -15,6 +15,11 @@
 #   module-callbacks  callbacks of a module's klp object (binfmt_misc): none
 #                     while the module is absent, pre_patch and post_patch
 #                     when it loads, pre_unpatch and post_unpatch when it goes
+#   module-refuses    a pre_patch of binfmt_misc's object that refuses while
+#                     the host is named kpatch-refuse: insmod fails (busybox
+#                     retries with init_module, refused too); renamed, the
+#                     next insmod is patched (the refusal left no relocated
+#                     values behind to block it)
 #   ignore-function   changes show_interrupts and, marked with
 #                     KPATCH_IGNORE_FUNCTION, irq_spurious_proc_show: only the
 #                     first is patched
@@ -46,6 +51,7 @@ build callbacks-order >/dev/null
 build callback-refuses >/dev/null
 build ignore-function >/dev/null
 build module-callbacks >/dev/null
+build module-refuses >/dev/null
 
 out=$(build export-new)
 grep -qx "kpatch-build: warning: fs/proc/version.c: exports not changed (a live patch cannot add or remove exports; the code change is applied): proc_version_banner_len (new, GPL)" <<<"$out" ||
@@ -147,6 +153,23 @@ expect_eq "$(cat $d/status)" "enabled (kpatch callbacks)" "$m: binfmt_misc patch
 umount $d && rmmod binfmt_misc || fail "$m: remove binfmt_misc"
 order=$(dmesg | grep -o 'kpatch-author: binfmt_misc [a-z_]*' | sed 's/.* //' | tr '\n' ' ')
 expect_eq "$order" "pre_patch post_patch pre_unpatch post_unpatch " "$m: module callbacks follow the module"
+unload $m
+
+m=kpt_author_module_refuses
+host=$(hostname)
+dmesg -c >/dev/null
+load $m
+hostname kpatch-refuse
+insmod "/lib/modules/$KREL/kernel/fs/binfmt_misc.ko" 2>/dev/null &&
+	fail "$m: binfmt_misc loaded though pre_patch refused it"
+grep -q "^binfmt_misc " /proc/modules && fail "$m: binfmt_misc left loaded"
+expect_contains "$(dmesg)" "kpatch-author: binfmt_misc pre_patch refuses on host kpatch-refuse" "$m: the callback refused"
+hostname "$host"
+insmod "/lib/modules/$KREL/kernel/fs/binfmt_misc.ko" || fail "$m: insmod of binfmt_misc after the refusal"
+expect_eq "$(cat $LP/$m/binfmt_misc/patched)" 1 "$m: patched when it arrives again"
+mount -t binfmt_misc binfmt_misc $d || fail "$m: mount binfmt_misc"
+expect_eq "$(cat $d/status)" "enabled (kpatch arrived)" "$m: new status text"
+umount $d && rmmod binfmt_misc || fail "$m: remove binfmt_misc"
 unload $m
 
 m=kpt_author_ignore_function

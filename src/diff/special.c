@@ -60,6 +60,11 @@ static bool in_module(const struct dctx *c)
 	return c->opts->object && strcmp(c->opts->object, "vmlinux");
 }
 
+static bool in_vmlinux(const struct dctx *c)
+{
+	return c->opts->object && !strcmp(c->opts->object, "vmlinux");
+}
+
 static bool defined_in_original(const struct dctx *c, const char *name)
 {
 	const struct kelf_sym *y = kelf_find_symbol(c->orig, name);
@@ -89,14 +94,20 @@ static int refuse_early(struct dctx *c, const char *fn, const char *section,
 }
 
 /*
- * Jump labels and static calls are set up by the module loader before
- * livepatch relocations are applied, so what they reference outside the
- * patch must be exported: a key static in this file never is. A static
- * call whose key is not exported names its trampoline instead (the loader
- * looks the key up from an exported trampoline, as for the kernel's own
+ * Jump labels and static calls are set up by the module loader, before
+ * livepatch writes the relocations of a module object (when that module is
+ * there), so what they reference in a module must be exported; a key
+ * static in a module's file never is. Relocations against vmlinux are
+ * written earlier, while the patch module loads (Linux 5.8, "livepatch:
+ * Apply vmlinux-specific KLP relocations early"), so in the vmlinux object
+ * any key may be a livepatch symbol: a tracepoint's, a static one. A
+ * static call whose key is not exported names its exported trampoline
+ * instead (the loader looks the key up from it, as for the kernel's own
  * modules); without the export list that is always done, since a wrong
  * trampoline fails the load cleanly where an unresolved key corrupts
- * memory. What remains unchecked is flagged for the driver.
+ * memory. What remains unchecked is flagged for the driver. Whether the
+ * object is vmlinux must be known (--object-name); unknown counts as a
+ * module.
  */
 static int early_reference(struct dctx *c, const struct kelf_sec *s,
 			   const struct kelf_sym *owner, struct kelf_sym **sym)
@@ -115,8 +126,14 @@ static int early_reference(struct dctx *c, const struct kelf_sec *s,
 			k = &c->res->symbols[i];
 	if (!k)
 		return 0;
-	if (k->bind == STB_LOCAL)
+	if (k->bind == STB_LOCAL) {
+		if (in_vmlinux(c)) {
+			dlog(c, "%s in %s: static key %s, a livepatch symbol of vmlinux", s->name,
+			     fn, name);
+			return 0;
+		}
 		return refuse_early(c, fn, s->name, name, "is static in this file");
+	}
 	if (kdiff_exports_has(ex, name))
 		return 0;
 	if (static_call && !strncmp(name, "__SCK__", 7)) {
@@ -132,6 +149,11 @@ static int early_reference(struct dctx *c, const struct kelf_sec *s,
 					c->res->symbols[i].needs_export = !ex;
 			return 0;
 		}
+	}
+	if (in_vmlinux(c)) {
+		dlog(c, "%s in %s: key %s%s, a livepatch symbol of vmlinux", s->name, fn, name,
+		     ex ? " is not exported" : " may not be exported");
+		return 0;
 	}
 	if (!ex) {
 		k->needs_export = true;

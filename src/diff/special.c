@@ -81,9 +81,19 @@ static bool defined_in_original(const struct dctx *c, const char *name)
 static int refuse_early(struct dctx *c, const char *fn, const char *section,
 			const char *key, const char *why)
 {
+	static const char tp_key[] = "__tracepoint_", tp_call[] = "__SCK__tp_func_";
+	const char *event = NULL;
 	char fix[300];
 
-	if (!strcmp(section, ".static_call_sites"))
+	/* A tracepoint's key comes from a trace_*() call, not from a static branch. */
+	if (!strncmp(key, tp_key, sizeof(tp_key) - 1))
+		event = key + sizeof(tp_key) - 1;
+	else if (!strncmp(key, tp_call, sizeof(tp_call) - 1))
+		event = key + sizeof(tp_call) - 1;
+	if (event)
+		snprintf(fix, sizeof(fix), "remove the trace_%s() call from the changed function "
+			 "(the patched copy then does not emit that event)", event);
+	else if (!strcmp(section, ".static_call_sites"))
 		snprintf(fix, sizeof(fix), "call through static_call_query(%s)() instead",
 			 key + (strncmp(key, "__SCK__", 7) ? 0 : 7));
 	else
@@ -159,11 +169,15 @@ static int early_reference(struct dctx *c, const struct kelf_sec *s,
 		k->needs_export = true;
 		return 0;
 	}
-	if (in_module(c) && defined_in_original(c, name)) {
+	if (in_module(c)) {
 		char why[200];
 
-		snprintf(why, sizeof(why), "module %s defines and does not export",
-			 c->opts->object);
+		if (defined_in_original(c, name))
+			snprintf(why, sizeof(why), "module %s defines and does not export",
+				 c->opts->object);
+		else
+			snprintf(why, sizeof(why), "neither the kernel nor a module exports "
+				 "(in a module object, %s)", c->opts->object);
 		return refuse_early(c, fn, s->name, name, why);
 	}
 	return refuse_early(c, fn, s->name, name, "the kernel does not export");

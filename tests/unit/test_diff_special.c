@@ -174,6 +174,24 @@ static void jump_table_key_of_a_module_is_refused(void **state)
 	kdiff_exports_free(&ex);
 }
 
+/* A module's own tracepoint: the fix is to leave its trace_*() call out. */
+#define TP_SRC(v) JUMP_MACRO("int __tracepoint_kev;") \
+	"int fn_j(int x) { if (JUMP(&__tracepoint_kev)) return x + " v "; return x; }\n"
+
+static void tracepoint_of_a_module_names_the_trace_call(void **state)
+{
+	struct fx *f = *state;
+	struct kdiff_exports ex;
+
+	use_exports(f, &ex, "0x1\\tother_key\\tvmlinux\\tEXPORT_SYMBOL\\t\\n");
+	f->object = "kmodx";
+	assert_int_equal(fx_diff(f, TP_SRC("1"), TP_SRC("2")), KDIFF_REFUSED);
+	assert_non_null(strstr(f->res.msg, "fn_j: its __jump_table entry uses __tracepoint_kev, "
+			       "which module kmodx defines and does not export"));
+	assert_non_null(strstr(f->res.msg, "remove the trace_kev() call from the changed function"));
+	kdiff_exports_free(&ex);
+}
+
 /*
  * In vmlinux any key may be a livepatch symbol: livepatch writes vmlinux
  * relocations while the patch module loads, before its jump labels are set
@@ -362,6 +380,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(jump_table_key_checked_against_exports, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(jump_table_key_of_a_module_is_refused, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(jump_table_key_of_vmlinux_may_be_unexported, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(tracepoint_of_a_module_names_the_trace_call, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(static_call_key_becomes_trampoline_when_not_exported, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(entries_of_carried_functions_only, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(orc_entries_follow_their_ip, fx_setup, fx_teardown),

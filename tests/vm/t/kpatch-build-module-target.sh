@@ -5,7 +5,9 @@
 #    .klp.rela sections and redirects its function before the module runs;
 #  - tun, loaded before the patch: patched at once;
 #  - nf_tables, loaded before the patch that follows the fix named by the
-#    refusal of module-jump-label-key.
+#    refusal of module-jump-label-key;
+#  - xfs, loaded after the patch that follows the fix named by the refusal
+#    of module-xfs-tracepoint (its own tracepoint left out).
 # Either module may leave and come back while its patch stays enabled: each
 # time it arrives it is patched again (the patch clears what livepatch
 # relocated into its code when the module left; without that the 6.1
@@ -35,6 +37,17 @@ grep -q '^+.*static_key_enabled(&nft_counters_enabled)' "$out/nft-fixed.patch" |
 grep -q "1 function patched (nft_do_chain)" "$out/kpt_nft_fixed.log" ||
 	{ echo "FAIL: nft_do_chain not patched: $(tail -n 1 "$out/kpt_nft_fixed.log")"; exit 1; }
 echo "ok: $(tail -n 1 "$out/kpt_nft_fixed.log")"
+# The refusal of module-xfs-tracepoint says to leave the module's own
+# tracepoint out of the changed function; so changed, the patch builds.
+sed -e 's/^ \ttrace_xfs_file_fsync(ip);$/-\ttrace_xfs_file_fsync(ip);/' \
+	-e 's/^@@ -141,6 +141,10 @@$/@@ -141,6 +141,9 @@/' \
+	"$VM_TOP/tests/patches/module-xfs-tracepoint.patch" >"$out/xfs-fixed.patch"
+grep -q '^-.trace_xfs_file_fsync(ip);$' "$out/xfs-fixed.patch" ||
+	{ echo "FAIL: the fix was not applied to the xfs patch"; exit 1; }
+"$bin/kpatch-build" -k "$KPATCH_TEST_KERNEL" -n kpt_xfs_fixed -o "$out" "$out/xfs-fixed.patch" \
+	>"$out/kpt_xfs_fixed.log" 2>&1 ||
+	{ echo "FAIL: kpatch-build of the fixed xfs patch: $(cat "$out/kpt_xfs_fixed.log")"; exit 1; }
+echo "ok: $(tail -n 1 "$out/kpt_xfs_fixed.log")"
 
 guest=$(mktemp)
 cat >"$guest" <<'G'
@@ -113,7 +126,23 @@ wait_until 30 lp_gone $p || fail "disable"
 rmmod $p || fail "rmmod $p"
 rmmod nf_tables && nft_load || fail "nf_tables reloads after the patch is gone"
 ok "nf_tables reloaded"
+
+# xfs with the fixed patch: loaded after the patch, then reloaded
+p=kpt_xfs_fixed
+grep -q "^libcrc32c " /proc/modules || insmod $mods/lib/libcrc32c.ko || fail "insmod libcrc32c"
+insmod /mods/$p.ko || fail "insmod $p"
+wait_until 30 lp_settled $p || fail "transition"
+expect_eq "$(cat $LP/$p/xfs/patched)" 0 "xfs object pending"
+insmod $mods/fs/xfs/xfs.ko || fail "insmod xfs"
+expect_eq "$(cat $LP/$p/xfs/patched)" 1 "xfs patched when it loads"
+rmmod xfs && insmod $mods/fs/xfs/xfs.ko || fail "reload xfs while patched"
+expect_eq "$(cat $LP/$p/xfs/patched)" 1 "xfs patched again on reload"
+echo 0 >$LP/$p/enabled
+wait_until 30 lp_gone $p || fail "disable"
+rmmod $p && rmmod xfs || fail "remove $p and xfs"
+ok "xfs reloaded"
 G
 vm_run -f "$out/kpt_binfmt_later.ko:/mods/kpt_binfmt_later.ko" \
 	-f "$out/kpt_tun_before.ko:/mods/kpt_tun_before.ko" \
-	-f "$out/kpt_nft_fixed.ko:/mods/kpt_nft_fixed.ko" "$guest"
+	-f "$out/kpt_nft_fixed.ko:/mods/kpt_nft_fixed.ko" \
+	-f "$out/kpt_xfs_fixed.ko:/mods/kpt_xfs_fixed.ko" "$guest"

@@ -57,18 +57,6 @@ static int add_ref(struct kb *kb, const char *name, const char *objname, unsigne
 	return 0;
 }
 
-/* Module.symvers names a module by its path without ".ko": fs/binfmt_misc */
-static bool exported_by(const char *exporter, const char *objname)
-{
-	const char *base = strrchr(exporter, '/') ? strrchr(exporter, '/') + 1 : exporter;
-	size_t i;
-
-	for (i = 0; base[i] && objname[i]; i++)
-		if (base[i] != objname[i] && !(base[i] == '-' && objname[i] == '_'))
-			return false;
-	return !base[i] && !objname[i];
-}
-
 /*
  * One undefined symbol of the carried code. In a module object, the
  * module's own symbols are livepatch symbols of that module (it may load
@@ -82,7 +70,7 @@ static int resolve_symbol(struct kb *kb, struct kb_object *o, const struct ksyms
 	unsigned long pos;
 	int err;
 
-	if (exporter && !(modks && exported_by(exporter, o->objname))) {
+	if (exporter && !(modks && symvers_exporter_is(exporter, o->objname))) {
 		/* a normal relocation, resolved by the module loader */
 		if (kb->verbose)
 			kb_progress(kb, "symbol %s: exported by %s", name, exporter);

@@ -82,3 +82,14 @@ const char *symvers_find(const struct symvers *sv, const char *name)
 	s = bsearch(&key, sv->v, sv->n, sizeof(*sv->v), cmp_name);
 	return s ? s->module : NULL;
 }
+
+bool symvers_exporter_is(const char *exporter, const char *objname)
+{
+	const char *base = strrchr(exporter, '/') ? strrchr(exporter, '/') + 1 : exporter;
+	size_t i;
+
+	for (i = 0; base[i] && objname[i]; i++)
+		if (base[i] != objname[i] && !(base[i] == '-' && objname[i] == '_'))
+			return false;
+	return !base[i] && !objname[i];
+}

@@ -3,6 +3,7 @@
 #ifndef KP_COMMON_SYMVERS_H
 #define KP_COMMON_SYMVERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct symver {
@@ -19,6 +20,12 @@ struct symvers {
 int symvers_load(const char *path, struct symvers *out);
 /* The exporting module of name, or NULL when it is not exported. */
 const char *symvers_find(const struct symvers *sv, const char *name);
+/*
+ * Whether EXPORTER (as Module.symvers names it: "fs/binfmt_misc") is the
+ * module whose kernel name is OBJNAME ("binfmt_misc"; '-' in a file name
+ * is '_' in the kernel's).
+ */
+bool symvers_exporter_is(const char *exporter, const char *objname);
 void symvers_free(struct symvers *sv);
 
 #endif

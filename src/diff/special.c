@@ -65,6 +65,20 @@ static bool in_vmlinux(const struct dctx *c)
 	return c->opts->object && !strcmp(c->opts->object, "vmlinux");
 }
 
+/*
+ * An export the module loader resolves for the patch module: in a module
+ * object, the module's own exports are livepatch symbols of that module
+ * (it may load after the patch), written too late for jump labels.
+ */
+static bool loader_export(const struct dctx *c, const char *name)
+{
+	const struct kdiff_exports *ex = c->opts->exports;
+
+	if (!kdiff_exports_has(ex, name))
+		return false;
+	return !in_module(c) || !symvers_exporter_is(symvers_find(&ex->sv, name), c->opts->object);
+}
+
 static bool defined_in_original(const struct dctx *c, const char *name)
 {
 	const struct kelf_sym *y = kelf_find_symbol(c->orig, name);
@@ -144,11 +158,11 @@ static int early_reference(struct dctx *c, const struct kelf_sec *s,
 		}
 		return refuse_early(c, fn, s->name, name, "is static in this file");
 	}
-	if (kdiff_exports_has(ex, name))
+	if (loader_export(c, name))
 		return 0;
 	if (static_call && !strncmp(name, "__SCK__", 7)) {
 		snprintf(tramp, sizeof(tramp), "__SCT__%s", name + 7);
-		if (!ex || kdiff_exports_has(ex, tramp)) {
+		if (!ex || loader_export(c, tramp)) {
 			*sym = external(c, tramp, kelf_find_symbol(c->orig, tramp));
 			if (!*sym)
 				return -1;
@@ -172,7 +186,11 @@ static int early_reference(struct dctx *c, const struct kelf_sec *s,
 	if (in_module(c)) {
 		char why[200];
 
-		if (defined_in_original(c, name))
+		if (kdiff_exports_has(ex, name))
+			snprintf(why, sizeof(why), "module %s exports, but a patch of %s reaches "
+				 "it only through a livepatch relocation", c->opts->object,
+				 c->opts->object);
+		else if (defined_in_original(c, name))
 			snprintf(why, sizeof(why), "module %s defines and does not export",
 				 c->opts->object);
 		else

@@ -174,6 +174,30 @@ static void jump_table_key_of_a_module_is_refused(void **state)
 	kdiff_exports_free(&ex);
 }
 
+/*
+ * A key the module exports itself: a patch of that module reaches the
+ * module's symbols through livepatch relocations, too late for the loader.
+ * Another module's export is an ordinary relocation.
+ */
+static void jump_table_key_exported_by_the_module_itself(void **state)
+{
+	struct fx *f = *state;
+	struct kdiff_exports ex;
+
+	use_exports(f, &ex, "0x1\\tkkey\\tfs/kmod-x\\tEXPORT_SYMBOL\\t\\n");
+	f->object = "kmod_x";
+	assert_int_equal(fx_diff(f, JUMP_SRC("int kkey;", "1"), JUMP_SRC("int kkey;", "2")),
+			 KDIFF_REFUSED);
+	assert_non_null(strstr(f->res.msg, "fn_j: its __jump_table entry uses kkey, which module "
+			       "kmod_x exports, but a patch of kmod_x reaches it only through a "
+			       "livepatch relocation"));
+	f->object = "other_mod";
+	assert_int_equal(fx_diff(f, JUMP_SRC("extern int kkey;", "1"),
+				 JUMP_SRC("extern int kkey;", "2")), KDIFF_CHANGED);
+	assert_false(fx_symbol(f, "kkey")->needs_export);
+	kdiff_exports_free(&ex);
+}
+
 /* A module's own tracepoint: the fix is to leave its trace_*() call out. */
 #define TP_SRC(v) JUMP_MACRO("int __tracepoint_kev;") \
 	"int fn_j(int x) { if (JUMP(&__tracepoint_kev)) return x + " v "; return x; }\n"
@@ -381,6 +405,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(jump_table_key_of_a_module_is_refused, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(jump_table_key_of_vmlinux_may_be_unexported, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(tracepoint_of_a_module_names_the_trace_call, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(jump_table_key_exported_by_the_module_itself, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(static_call_key_becomes_trampoline_when_not_exported, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(entries_of_carried_functions_only, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(orc_entries_follow_their_ip, fx_setup, fx_teardown),

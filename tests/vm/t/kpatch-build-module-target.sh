@@ -4,8 +4,6 @@
 #    object pending, and when the module arrives it writes the module's
 #    .klp.rela sections and redirects its function before the module runs;
 #  - tun, loaded before the patch: patched at once;
-#  - nf_tables, loaded before the patch that follows the fix named by the
-#    refusal of module-jump-label-key;
 #  - xfs, loaded after the patch that follows the fix named by the refusal
 #    of module-xfs-tracepoint (its own tracepoint left out).
 # Either module may leave and come back while its patch stays enabled: each
@@ -25,18 +23,6 @@ build() {
 }
 build kpt_binfmt_later module-binfmt-misc
 build kpt_tun_before module-tun-fdinfo
-# The refusal of module-jump-label-key names a fix; the patch with that
-# fix applied builds (many livepatch symbols of nf_tables to clear).
-sed '/^+.*nft_counters_enabled/s/static_branch_unlikely(/static_key_enabled(/' \
-	"$VM_TOP/tests/patches/module-jump-label-key.patch" >"$out/nft-fixed.patch"
-grep -q '^+.*static_key_enabled(&nft_counters_enabled)' "$out/nft-fixed.patch" ||
-	{ echo "FAIL: the fix was not applied to the patch"; exit 1; }
-"$bin/kpatch-build" -k "$KPATCH_TEST_KERNEL" -n kpt_nft_fixed -o "$out" "$out/nft-fixed.patch" \
-	>"$out/kpt_nft_fixed.log" 2>&1 ||
-	{ echo "FAIL: kpatch-build of the fixed patch: $(cat "$out/kpt_nft_fixed.log")"; exit 1; }
-grep -q "1 function patched (nft_do_chain)" "$out/kpt_nft_fixed.log" ||
-	{ echo "FAIL: nft_do_chain not patched: $(tail -n 1 "$out/kpt_nft_fixed.log")"; exit 1; }
-echo "ok: $(tail -n 1 "$out/kpt_nft_fixed.log")"
 # The refusal of module-xfs-tracepoint says to leave the module's own
 # tracepoint out of the changed function; so changed, the patch builds.
 sed -e 's/^ \ttrace_xfs_file_fsync(ip);$/-\ttrace_xfs_file_fsync(ip);/' \
@@ -104,29 +90,6 @@ expect_eq "$(tun_iff)" "iff:	" "original fdinfo after unload"
 rmmod tun && insmod $mods/drivers/net/tun.ko && rmmod tun || fail "tun reloads after the patch is gone"
 ok "tun removed"
 
-# nf_tables with the fixed patch: reloaded twice while patched
-p=kpt_nft_fixed
-nft_load() {
-	for m in net/netfilter/nfnetlink lib/libcrc32c net/netfilter/nf_tables; do
-		grep -q "^${m##*/} " /proc/modules || insmod $mods/$m.ko || return 1
-	done
-}
-nft_load || fail "load nf_tables"
-insmod /mods/$p.ko || fail "insmod $p"
-wait_until 30 lp_settled $p || fail "transition"
-expect_eq "$(cat $LP/$p/nf_tables/patched)" 1 "nf_tables patched at once"
-for round in 1 2; do
-	rmmod nf_tables || fail "rmmod nf_tables while patched ($round)"
-	expect_eq "$(cat $LP/$p/nf_tables/patched)" 0 "nf_tables object unpatched when it leaves ($round)"
-	nft_load || fail "load nf_tables again ($round)"
-	expect_eq "$(cat $LP/$p/nf_tables/patched)" 1 "nf_tables patched again on reload ($round)"
-done
-echo 0 >$LP/$p/enabled
-wait_until 30 lp_gone $p || fail "disable"
-rmmod $p || fail "rmmod $p"
-rmmod nf_tables && nft_load || fail "nf_tables reloads after the patch is gone"
-ok "nf_tables reloaded"
-
 # xfs with the fixed patch: loaded after the patch, then reloaded
 p=kpt_xfs_fixed
 grep -q "^libcrc32c " /proc/modules || insmod $mods/lib/libcrc32c.ko || fail "insmod libcrc32c"
@@ -144,5 +107,4 @@ ok "xfs reloaded"
 G
 vm_run -f "$out/kpt_binfmt_later.ko:/mods/kpt_binfmt_later.ko" \
 	-f "$out/kpt_tun_before.ko:/mods/kpt_tun_before.ko" \
-	-f "$out/kpt_nft_fixed.ko:/mods/kpt_nft_fixed.ko" \
 	-f "$out/kpt_xfs_fixed.ko:/mods/kpt_xfs_fixed.ko" "$guest"

@@ -73,10 +73,11 @@ static bool in_vmlinux(const struct dctx *c)
 static bool loader_export(const struct dctx *c, const char *name)
 {
 	const struct kdiff_exports *ex = c->opts->exports;
+	const char *exporter = ex ? symvers_find(&ex->sv, name) : NULL;
 
-	if (!kdiff_exports_has(ex, name))
+	if (!exporter)
 		return false;
-	return !in_module(c) || !symvers_exporter_is(symvers_find(&ex->sv, name), c->opts->object);
+	return !in_module(c) || !symvers_exporter_is(exporter, c->opts->object);
 }
 
 static bool defined_in_original(const struct dctx *c, const char *name)

@@ -62,6 +62,15 @@ static struct kelf_sec *sec_at(struct loader *l, size_t index)
 	return index && index < l->shnum ? l->k->secs[index - 1] : NULL;
 }
 
+/* Entries of a table section: a whole number of ENTSIZE-byte entries. */
+static int check_table(struct loader *l, const struct kelf_sec *s, size_t entsize)
+{
+	if (s->size % entsize)
+		return bad(l, -EINVAL, "section %zu '%s': size %zu is not a multiple of %zu",
+			   s->index, shown(s->name), s->size, entsize);
+	return 0;
+}
+
 static int load_sections(struct loader *l)
 {
 	struct kelf *k = l->k;
@@ -93,6 +102,10 @@ static int load_sections(struct loader *l)
 		s->sh = sh;
 		s->index = i;
 		s->size = sh.sh_size;
+		/* before libelf converts the table, which drops a partial entry */
+		if ((sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_RELA) &&
+		    check_table(l, s, sh.sh_type == SHT_SYMTAB ? sizeof(Elf64_Sym) : sizeof(Elf64_Rela)))
+			return -EINVAL;
 		if (sh.sh_type != SHT_NOBITS && sh.sh_size) {
 			d = elf_getdata(scn, NULL);
 			if (!d || d->d_size != sh.sh_size)
@@ -101,15 +114,6 @@ static int load_sections(struct loader *l)
 			s->data = d->d_buf;
 		}
 	}
-	return 0;
-}
-
-/* Entries of a table section: a whole number of ENTSIZE-byte entries. */
-static int check_table(struct loader *l, const struct kelf_sec *s, size_t entsize)
-{
-	if (s->size % entsize)
-		return bad(l, -EINVAL, "section %zu '%s': size %zu is not a multiple of %zu",
-			   s->index, shown(s->name), s->size, entsize);
 	return 0;
 }
 
@@ -133,8 +137,6 @@ static int check_links(struct loader *l)
 		if (!link || link->sh.sh_type != SHT_STRTAB)
 			return bad(l, -EINVAL, "section %zu '%s': sh_link %u is not a string table",
 				   s->index, shown(s->name), s->sh.sh_link);
-		if (check_table(l, s, sizeof(Elf64_Sym)))
-			return -EINVAL;
 		l->symtab = s;
 	}
 	if (!l->symtab)
@@ -160,8 +162,6 @@ static int check_links(struct loader *l)
 			    info->sh.sh_type == SHT_NULL || info->sh.sh_type == SHT_SYMTAB_SHNDX)
 				return bad(l, -EINVAL, "section %zu '%s': sh_info %u is not a section relocations can apply to",
 					   s->index, n, s->sh.sh_info);
-			if (check_table(l, s, sizeof(Elf64_Rela)))
-				return -EINVAL;
 			break;
 		case SHT_SYMTAB_SHNDX:
 			if (s->sh.sh_link != l->symtab->index || s->size != nsyms * sizeof(Elf32_Word))

@@ -1,0 +1,82 @@
+# Helpers for the "input:" lines of the bad-input cases (sourced by run).
+# They run in the case's input directory ($IN, the current directory) with
+# the fake system in $ROOT; see README for the layout.
+
+NL=$'\n'
+
+# ko FILE [KEY=VALUE | KEY=-]...
+# A module-shaped object (livepatch data for one vmlinux function) whose
+# .modinfo is replaced by the fields given: name=kp_bad, a vermagic for
+# $KREL and livepatch=Y unless overridden; KEY=- leaves a field out.
+ko() {
+	local out=$1 kv key f info
+	local -A field=([name]=kp_bad [vermagic]="$KREL SMP preempt mod_unload modversions " [livepatch]=Y)
+	local -a order=(name vermagic livepatch)
+	shift
+	for kv in "$@"; do
+		key=${kv%%=*}
+		[ -n "${field[$key]+set}" ] || order+=("$key")
+		field[$key]=${kv#*=}
+	done
+	info=$(mktemp "$TMPDIR/modinfo.XXXXXX")
+	for f in "${order[@]}"; do
+		[ "${field[$f]}" = - ] || printf '%s=%s\0' "$f" "${field[$f]}"
+	done >"$info"
+	objcopy --update-section .modinfo="$info" "$BASE/module.o" "$out"
+	rm -f "$info"
+	chmod 0644 "$out"
+}
+
+# plain FILE: an ELF object that is not a module (no .modinfo at all).
+plain() {
+	cp "$BASE/plain.o" "$1"
+	chmod 0644 "$1"
+}
+
+# obj FILE 'C SOURCE': an object compiled the way kpatch-build compiles
+# the pairs it diffs.
+obj() {
+	local src
+	src=$(mktemp "$TMPDIR/src.XXXXXX.c")
+	printf '%s\n' "$2" >"$src"
+	${CC:-cc} -c -O2 -ffunction-sections -fdata-sections -o "$1" "$src"
+	rm -f "$src"
+}
+
+# poke FILE OFFSET HEXBYTES...: overwrite bytes in place (little endian
+# fields are given low byte first).
+poke() {
+	local file=$1 off=$2 b bytes=""
+	shift 2
+	for b in "$@"; do
+		bytes+="\\x$b"
+	done
+	# shellcheck disable=SC2059
+	printf "$bytes" | dd of="$file" bs=1 seek="$off" conv=notrunc status=none
+}
+
+# installed NAME [KREL] [KEY=VALUE...]: a module already in the store.
+installed() {
+	local name=$1 krel=${2:-$KREL}
+	shift $(($# < 2 ? $# : 2))
+	mkdir -p "$ROOT/lib/$krel"
+	ko "$ROOT/lib/$krel/$name.ko" name="$name" vermagic="$krel SMP preempt mod_unload modversions " "$@"
+}
+
+# kcache: a fake kpatch-build cache in $KPATCH_CACHE for $KREL with a
+# "prepared" source tree holding fs/proc/cmdline.c: enough to reach the
+# step that applies the patch without fetching or compiling anything.
+kcache() {
+	local k=$KPATCH_CACHE/kernels/$KREL s=$KPATCH_CACHE/src/$KREL
+	mkdir -p "$k/build" "$s/tree/fs/proc" "$s/tree/include/generated"
+	echo "6.1.0-0" >"$k/version"
+	echo "CONFIG_CC_VERSION_TEXT=\"gcc-12 (Debian 12.2.0-14) 12.2.0\"" >"$k/config"
+	cp "$k/config" "$s/config"
+	: >"$k/.complete"
+	echo "6.1.0-0" >"$s/.complete"
+	echo '{}' >"$s/entry-sizes.json"
+	echo "ffffffff81000000 T _stext" >"$s/System.map"
+	printf 'obj-y += fs/\n' >"$s/tree/Makefile"
+	printf 'static int cmdline_proc_show(void)\n{\n\treturn 0;\n}\n' >"$s/tree/fs/proc/cmdline.c"
+	: >"$s/tree/include/generated/autoconf.h"
+}

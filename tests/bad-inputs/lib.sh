@@ -33,13 +33,15 @@ plain() {
 	chmod 0644 "$1"
 }
 
-# obj FILE 'C SOURCE': an object compiled the way kpatch-build compiles
-# the pairs it diffs.
+# obj FILE 'C SOURCE': an object compiled with the kernel's code
+# generation flags, the way kpatch-build compiles the pairs it diffs.
 obj() {
 	local src
 	src=$(mktemp "$TMPDIR/src.XXXXXX.c")
 	printf '%s\n' "$2" >"$src"
-	${CC:-cc} -c -O2 -ffunction-sections -fdata-sections -o "$1" "$src"
+	${CC:-cc} -c -O2 -ffunction-sections -fdata-sections -mfentry -pg -mrecord-mcount \
+		-fno-pic -mcmodel=kernel -mno-red-zone -fno-common -fno-asynchronous-unwind-tables \
+		-fno-jump-tables -nostdinc -w -o "$1" "$src"
 	rm -f "$src"
 }
 
@@ -70,9 +72,10 @@ kcache() {
 	local k=$KPATCH_CACHE/kernels/$KREL s=$KPATCH_CACHE/src/$KREL
 	mkdir -p "$k/build" "$s/tree/fs/proc" "$s/tree/include/generated"
 	echo "6.1.0-0" >"$k/version"
-	echo "CONFIG_CC_VERSION_TEXT=\"gcc-12 (Debian 12.2.0-14) 12.2.0\"" >"$k/config"
+	printf '# fake kernel config\nCONFIG_CC_VERSION_TEXT="gcc-12 (Debian 12.2.0-14) 12.2.0"\n' >"$k/config"
 	cp "$k/config" "$s/config"
 	: >"$k/.complete"
+	: >"$KPATCH_CACHE/src/$KREL.lock"
 	echo "6.1.0-0" >"$s/.complete"
 	echo '{}' >"$s/entry-sizes.json"
 	echo "ffffffff81000000 T _stext" >"$s/System.map"

@@ -1,8 +1,8 @@
+# shellcheck shell=bash
 # Helpers for the "input:" lines of the bad-input cases (sourced by run).
 # They run in the case's input directory ($IN, the current directory) with
 # the fake system in $ROOT; see README for the layout.
 
-NL=$'\n'
 
 # ko FILE [KEY=VALUE | KEY=-]...
 # A module-shaped object (livepatch data for one vmlinux function) whose
@@ -82,4 +82,16 @@ kcache() {
 	printf 'obj-y += fs/\n' >"$s/tree/Makefile"
 	printf 'static int cmdline_proc_show(void)\n{\n\treturn 0;\n}\n' >"$s/tree/fs/proc/cmdline.c"
 	: >"$s/tree/include/generated/autoconf.h"
+}
+
+# poke_sym FILE SYMBOL FIELD_OFFSET HEXBYTES...: overwrite a field of the
+# first .symtab entry named SYMBOL (a section symbol goes by its section's
+# name); st_shndx is at 6 in an Elf64_Sym, st_value at 8.
+poke_sym() {
+	local file=$1 sym=$2 field=$3 off idx
+	shift 3
+	off=$(readelf -SW "$file" | sed 's/^ *\[ *[0-9]*\] *//' | awk '$1 == ".symtab" { print $4 }')
+	idx=$(readelf -sW "$file" | awk -v s="$sym" '$8 == s { sub(":", "", $1); print $1; exit }')
+	[ -n "$off" ] && [ -n "$idx" ] || { echo "poke_sym: no symbol $sym in $file" >&2; return 1; }
+	poke "$file" $((0x$off + idx * 24 + field)) "$@"
 }

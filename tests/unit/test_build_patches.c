@@ -286,7 +286,7 @@ static void fifo_patch_is_refused(void **state)
 	assert_int_equal(kb_read_patches(&kb), -1);
 	alarm(0);
 	assert_int_equal(kb.err.code, KB_EUSAGE);
-	assert_non_null(strstr(kb.err.msg, "fifo.patch: a FIFO, not a patch file"));
+	assert_non_null(strstr(kb.err.msg, "fifo.patch: a FIFO, not a regular file"));
 	kb.patches[0] = (char *)"";
 	release(&kb);
 	fx_cleanup();

@@ -29,6 +29,14 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS += -fsanitize=address,undefined
 endif
 
+# The fuzz targets' build (tests/fuzz/fuzz.mk): everything compiled by clang
+# with coverage for libFuzzer and ASan+UBSan; only the targets link libFuzzer.
+ifeq ($(FUZZ),1)
+CC      := clang
+CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=undefined
+endif
+
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
@@ -45,6 +53,7 @@ all: programs
 
 include $(sort $(wildcard src/*/build.mk))
 include $(sort $(wildcard tests/unit/*.mk))
+include $(sort $(wildcard tests/fuzz/*.mk))
 
 programs: $(PROGRAMS)
 

@@ -100,7 +100,7 @@ static void test_usage_errors(void **state)
 		{ "load --bogus x.ko", 2, "kpatch: error: load: unknown option '--bogus' (see kpatch load --help)\n" },
 		{ "unload", 2, "kpatch: error: unload: no module given (see kpatch unload --help)\n" },
 		{ "install", 2, "kpatch: error: install: no module file given (see kpatch install --help)\n" },
-		{ "install -k ../x a.ko", 2, "kpatch: error: install: '../x' is not a kernel release (see kpatch install --help)\n" },
+		{ "install -k ../x a.ko", 2, "kpatch: error: install: '../x' is not a kernel release (starts with '.') (see kpatch install --help)\n" },
 		{ "uninstall a b", 2, "kpatch: error: uninstall: one module at a time (see kpatch uninstall --help)\n" },
 		{ "list extra", 2, "kpatch: error: list: unexpected argument 'extra' (see kpatch list --help)\n" },
 		{ "info", 2, "kpatch: error: info: no module given (see kpatch info --help)\n" },

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <string.h>
+
+#include "kpatchlib/names.h"
+
+static int alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+enum { CH_OK, CH_SLASH, CH_CONTROL, CH_SPACE, CH_OTHER };
+
+/* The first character of s neither alphanumeric nor in extra, classified. */
+static int bad_char(const char *s, const char *extra)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (alnum(*p) || strchr(extra, *p))
+			continue;
+		if (*p == '/')
+			return CH_SLASH;
+		if (*p < 0x20 || *p == 0x7f)
+			return CH_CONTROL;
+		return *p == ' ' ? CH_SPACE : CH_OTHER;
+	}
+	return CH_OK;
+}
+
+static const char *char_problem(int ch, const char *other)
+{
+	switch (ch) {
+	case CH_SLASH:
+		return "has a '/'";
+	case CH_CONTROL:
+		return "has a control character";
+	case CH_SPACE:
+		return "has a space";
+	case CH_OTHER:
+		return other;
+	}
+	return NULL;
+}
+
+const char *kp_name_problem(const char *s)
+{
+	if (!s || !*s)
+		return "is empty";
+	if (strlen(s) > KP_MODNAME_MAX)
+		return "is longer than the kernel's limit of 55 characters";
+	return char_problem(bad_char(s, "_-"), "has a character other than letters, digits, '_' and '-'");
+}
+
+const char *kp_release_problem(const char *s)
+{
+	if (!s || !*s)
+		return "is empty";
+	if (strlen(s) > KP_KREL_MAX)
+		return "is longer than 64 characters";
+	if (s[0] == '.')
+		return "starts with '.'";
+	return char_problem(bad_char(s, "._+~-"), "has a character other than letters, digits and ._+~-");
+}
+
+static int check(const char *s, const char *why, const char *what, const char *kind, int class,
+		 struct kp_err *err)
+{
+	char q[160];
+
+	if (!why)
+		return 0;
+	kp_escape(s ? s : "", s ? strlen(s) : 0, q, sizeof(q));
+	return kp_err_set(err, class, 0, "%s%s'%s' is not a %s (%s)", what, *what ? " " : "", q, kind, why);
+}
+
+int kp_name_check(const char *s, const char *what, int class, struct kp_err *err)
+{
+	return check(s, kp_name_problem(s), what, "module name", class, err);
+}
+
+int kp_release_check(const char *s, const char *what, int class, struct kp_err *err)
+{
+	return check(s, kp_release_problem(s), what, "kernel release", class, err);
+}
+
+char *kp_escape(const char *s, size_t len, char *out, size_t size)
+{
+	size_t o = 0;
+
+	if (!size)
+		return out;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char one[8];
+		size_t n;
+
+		if (c == '\\')
+			n = (size_t)snprintf(one, sizeof(one), "\\\\");
+		else if (c >= 0x20 && c < 0x7f)
+			n = (size_t)snprintf(one, sizeof(one), "%c", c);
+		else
+			n = (size_t)snprintf(one, sizeof(one), "\\x%02x", c);
+		/* Keep room for "..." and the NUL. */
+		if (o + n + 4 > size) {
+			snprintf(out + o, size - o, "...");
+			return out;
+		}
+		memcpy(out + o, one, n);
+		o += n;
+	}
+	out[o] = '\0';
+	return out;
+}

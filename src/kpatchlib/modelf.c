@@ -32,11 +32,11 @@ static int check_header(Elf *elf, uint64_t size, const char *path, GElf_Ehdr *eh
 		return kp_err_set(err, KP_E_INVALID, 0, "%s: only x86_64 modules are supported", path);
 	if (eh->e_ehsize != sizeof(Elf64_Ehdr) || eh->e_shentsize != sizeof(Elf64_Shdr))
 		return bad(err, path, "unexpected ELF header or section header size");
+	if (!eh->e_shoff || !inside(eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr), size))
+		return bad(err, path, "section header table outside the file");
 	/* Modules never need extended numbering; libkmod does not read it. */
 	if (!eh->e_shnum || eh->e_shnum >= SHN_LORESERVE || elf_getshdrnum(elf, &n) || n != eh->e_shnum)
 		return bad(err, path, "bad section count");
-	if (!eh->e_shoff || !inside(eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr), size))
-		return bad(err, path, "section header table outside the file");
 	if (!eh->e_shstrndx || eh->e_shstrndx >= eh->e_shnum)
 		return bad(err, path, "section name table index out of range");
 	return 0;

@@ -11,19 +11,26 @@ static int alnum(unsigned char c)
 
 enum { CH_OK, CH_SLASH, CH_CONTROL, CH_SPACE, CH_OTHER };
 
-/* The first character of s neither alphanumeric nor in extra, classified. */
+/* The worst character of s neither alphanumeric nor in extra: '/' first. */
 static int bad_char(const char *s, const char *extra)
 {
+	int worst = CH_OK;
+
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		int ch;
+
 		if (alnum(*p) || strchr(extra, *p))
 			continue;
 		if (*p == '/')
-			return CH_SLASH;
-		if (*p < 0x20 || *p == 0x7f)
-			return CH_CONTROL;
-		return *p == ' ' ? CH_SPACE : CH_OTHER;
+			ch = CH_SLASH;
+		else if (*p < 0x20 || *p == 0x7f)
+			ch = CH_CONTROL;
+		else
+			ch = *p == ' ' ? CH_SPACE : CH_OTHER;
+		if (worst == CH_OK || ch < worst)
+			worst = ch;
 	}
-	return CH_OK;
+	return worst;
 }
 
 static const char *char_problem(int ch, const char *other)
@@ -56,9 +63,9 @@ const char *kp_release_problem(const char *s)
 		return "is empty";
 	if (strlen(s) > KP_KREL_MAX)
 		return "is longer than 64 characters";
-	if (s[0] == '.')
-		return "starts with '.'";
-	return char_problem(bad_char(s, "._+~-"), "has a character other than letters, digits and ._+~-");
+	if (bad_char(s, "._+~-"))
+		return char_problem(bad_char(s, "._+~-"), "has a character other than letters, digits and ._+~-");
+	return s[0] == '.' ? "starts with '.'" : NULL;
 }
 
 static int check(const char *s, const char *why, const char *what, const char *kind, int class,

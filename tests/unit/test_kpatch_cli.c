@@ -374,7 +374,7 @@ static void test_traversal_on_the_command_line(void **state)
 	char v[16];
 
 	fake_write("sys/other/enabled", "1\n");
-	fake_write("sys/other/transition", "1\n");
+	fake_write("sys/other/transition", "0\n");
 	fake_write("sys/other/force", "");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		print_message("kpatch %s\n", cases[i].args);

@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include "kpatchlib/live.h"
+#include "common/regfile.h"
 #include "kpatchlib/names.h"
+#include "common/regfile.h"
 #include "kpatchlib/names.h"
 #include "kpatchlib/paths.h"
 
@@ -68,7 +70,7 @@ static int invalid(const char *attr, const char *val, enum kp_live_state *state,
 
 	*state = KP_LIVE_INVALID;
 	if (why)
-		snprintf(why, size, "sysfs %s reads '%s', not 0 or 1", attr, kp_escape(val, strlen(val), q, sizeof(q)));
+		snprintf(why, size, "sysfs %s reads '%s', not 0 or 1", attr, kp_escape(val, q, sizeof(q)));
 	return -EINVAL;
 }
 

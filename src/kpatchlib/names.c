@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/regfile.h"
 #include "kpatchlib/names.h"
 
 static int alnum(unsigned char c)
@@ -75,7 +76,7 @@ static int check(const char *s, const char *why, const char *what, const char *k
 
 	if (!why)
 		return 0;
-	kp_escape(s ? s : "", s ? strlen(s) : 0, q, sizeof(q));
+	kp_escape(s ? s : "", q, sizeof(q));
 	return kp_err_set(err, class, 0, "%s%s'%s' is not a %s (%s)", what, *what ? " " : "", q, kind, why);
 }
 
@@ -87,33 +88,4 @@ int kp_name_check(const char *s, const char *what, int class, struct kp_err *err
 int kp_release_check(const char *s, const char *what, int class, struct kp_err *err)
 {
 	return check(s, kp_release_problem(s), what, "kernel release", class, err);
-}
-
-char *kp_escape(const char *s, size_t len, char *out, size_t size)
-{
-	size_t o = 0;
-
-	if (!size)
-		return out;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char one[8];
-		size_t n;
-
-		if (c == '\\')
-			n = (size_t)snprintf(one, sizeof(one), "\\\\");
-		else if (c >= 0x20 && c < 0x7f)
-			n = (size_t)snprintf(one, sizeof(one), "%c", c);
-		else
-			n = (size_t)snprintf(one, sizeof(one), "\\x%02x", c);
-		/* Keep room for "..." and the NUL. */
-		if (o + n + 4 > size) {
-			snprintf(out + o, size - o, "...");
-			return out;
-		}
-		memcpy(out + o, one, n);
-		o += n;
-	}
-	out[o] = '\0';
-	return out;
 }

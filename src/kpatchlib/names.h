@@ -35,11 +35,6 @@ static inline int kp_release_ok(const char *s) { return !kp_release_problem(s); 
 int kp_name_check(const char *s, const char *what, int class, struct kp_err *err);
 int kp_release_check(const char *s, const char *what, int class, struct kp_err *err);
 
-/*
- * s (len bytes) quoted for one line of output: printable ASCII as is,
- * '\\' doubled, anything else as \xNN; cut with "..." when it does not fit.
- * Returns out.
- */
-char *kp_escape(const char *s, size_t len, char *out, size_t size);
+/* Quoting for messages: kp_escape() in common/regfile.h. */
 
 #endif

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/regfile.h"
 #include "kpatchlib/names.h"
 #include "kpatchlib/paths.h"
 #include "kpatchlib/store.h"
@@ -71,10 +72,10 @@ int kp_store_has(const char *krel, const char *name)
 }
 
 /* A listed entry that cannot be a name: counted, never used in a path. */
-static int names_bad(struct kp_names *l, const char *s, size_t len)
+static int names_bad(struct kp_names *l, const char *s)
 {
 	if (!l->nbad++)
-		kp_escape(s, len, l->bad, sizeof(l->bad));
+		kp_escape(s, l->bad, sizeof(l->bad));
 	return 0;
 }
 
@@ -102,12 +103,12 @@ static int list_dir(const char *dir, int want_dirs, struct kp_names *out, struct
 			if (d->d_type != DT_DIR)
 				continue;
 			ret = kp_release_ok(d->d_name) ? names_add(out, d->d_name, len)
-						       : names_bad(out, d->d_name, len);
+						       : names_bad(out, d->d_name);
 		} else {
 			if (d->d_type != DT_REG || len < 4 || strcmp(d->d_name + len - 3, ".ko"))
 				continue;
 			snprintf(name, sizeof(name), "%.*s", (int)(len - 3), d->d_name);
-			ret = kp_name_ok(name) ? names_add(out, name, len - 3) : names_bad(out, d->d_name, len);
+			ret = kp_name_ok(name) ? names_add(out, name, len - 3) : names_bad(out, d->d_name);
 		}
 		if (ret) {
 			closedir(dh);

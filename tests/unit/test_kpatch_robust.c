@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/regfile.h"
 #include "kpatchlib/kernel.h"
 #include "kpatchlib/live.h"
 #include "kpatchlib/modfile.h"
@@ -70,8 +71,8 @@ static void test_name_rules(void **state)
 	assert_true(kp_release_ok("5.14.0-362.8.1.el9_3.x86_64+debug"));
 	assert_string_equal(kp_release_problem(".."), "starts with '.'");
 	assert_string_equal(kp_release_problem("6.1/../x"), "has a '/'");
-	assert_string_equal(kp_escape("a\n\x1b[1m\\", 7, q, sizeof(q)), "a\\x0a\\x1b[1m\\\\");
-	assert_string_equal(kp_escape("0123456789abcdef", 16, q, 10), "012345...");
+	assert_string_equal(kp_escape("a\n\x1b[1m\\", q, sizeof(q)), "a\\x0a\\x1b[1m\\\\");
+	assert_string_equal(kp_escape("0123456789abcdef", q, 10), "012345...");
 }
 
 /* A module whose name would be a path, a line break or too long. */

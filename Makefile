@@ -5,6 +5,7 @@
 #   make check-san    the unit tests again under ASan+UBSan
 #   make check-bad-inputs  the bad-input catalogue (tests/bad-inputs),
 #                     check-bad-inputs-san the same under ASan+UBSan
+#   make check-fuzz   a few seconds of each fuzz target (tests/fuzz)
 #   make check-vm     tests against the real Debian kernel in QEMU
 #   make check        all of the above (installs what it needs first)
 #   make demo         build a live patch and apply it to the test kernel
@@ -31,6 +32,16 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS += -fsanitize=address,undefined
 endif
 
+# The fuzz targets' build (tests/fuzz/fuzz.mk): everything compiled by clang
+# with coverage for libFuzzer and ASan+UBSan; only the targets link libFuzzer.
+# FUZZ_CFLAGS adds flags, e.g. -fno-sanitize=CHECK in a scratch BUILD to
+# fuzz past a finding that is still open.
+ifeq ($(FUZZ),1)
+CC      := clang
+CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=undefined $(FUZZ_CFLAGS)
+endif
+
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
@@ -47,6 +58,7 @@ all: programs
 
 include $(sort $(wildcard src/*/build.mk))
 include $(sort $(wildcard tests/unit/*.mk))
+include $(sort $(wildcard tests/fuzz/*.mk))
 
 programs: $(PROGRAMS)
 

@@ -42,18 +42,6 @@ static void check_objects(const struct kb *kb)
 	}
 }
 
-static void free_kb(struct kb *kb)
-{
-	for (size_t i = 0; i < kb->nobjs; i++) {
-		free(kb->objs[i].src);
-		free(kb->objs[i].obj);
-	}
-	free(kb->objs);
-	for (int i = 0; i < kb->npatches; i++)
-		free(kb->patches[i]);
-	kb_depindex_forget();
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *patches[1] = { file };
@@ -72,9 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		check_objects(&kb);
 	}
-	/* kb_read_patches replaces the name with its absolute path */
-	if (kb.patches[0] == file)
-		kb.npatches = 0;
-	free_kb(&kb);
+	kb_free(&kb);
+	kb_depindex_forget();
 	return 0;
 }

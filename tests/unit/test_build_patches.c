@@ -30,22 +30,6 @@ static const char two_files[] =
 	"-x\n"
 	"+y\n";
 
-/* kb_read_patches hands over absolute patch paths and the object list. */
-static void release(struct kb *kb)
-{
-	for (int i = 0; i < kb->npatches; i++)
-		if (kb->patches[i][0] == '/' && strstr(kb->patches[i], "/kpatch-unit."))
-			free(kb->patches[i]);
-	for (size_t i = 0; i < kb->nobjs; i++) {
-		free(kb->objs[i].src);
-		free(kb->objs[i].obj);
-	}
-	free(kb->objs);
-	for (size_t i = 0; i < kb->ntargets; i++)
-		free(kb->targets[i]);
-	free(kb->targets);
-}
-
 static void run_read(struct kb *kb, const char *name, const char *text)
 {
 	static char *argv[2];
@@ -66,7 +50,7 @@ static void objects_of_a_patch(void **state)
 	assert_string_equal(kb.objs[0].src, "fs/proc/cmdline.c");
 	assert_string_equal(kb.objs[0].obj, "fs/proc/cmdline.o");
 	assert_string_equal(kb.objs[1].obj, "kernel/exit.o");
-	release(&kb);
+	kb_free(&kb);
 	fx_cleanup();
 }
 
@@ -82,7 +66,7 @@ static void same_file_twice_is_one_object(void **state)
 	kb.npatches = 2;
 	assert_int_equal(kb_read_patches(&kb), 0);
 	assert_int_equal(kb.nobjs, 2);
-	release(&kb);
+	kb_free(&kb);
 	fx_cleanup();
 }
 
@@ -96,7 +80,7 @@ static void plus_lines_in_hunks_are_text(void **state)
 	assert_int_equal(kb_read_patches(&kb), 0);
 	assert_int_equal(kb.nobjs, 1);
 	assert_string_equal(kb.objs[0].obj, "lib/x.o");
-	release(&kb);
+	kb_free(&kb);
 	fx_cleanup();
 }
 
@@ -112,7 +96,7 @@ static void header_change_is_noted(void **state)
 		 "--- a/include/linux/fs.h\n+++ b/include/linux/fs.h\n@@ -1 +1 @@\n-a\n+b\n");
 	assert_int_equal(kb_read_patches(&kb), 0);
 	assert_int_equal(kb.nobjs, 0);
-	release(&kb);
+	kb_free(&kb);
 	fx_cleanup();
 }
 
@@ -128,14 +112,14 @@ static void absolute_name_is_refused(void **state)
 	assert_int_equal(kb_read_patches(&kb), -1);
 	assert_int_equal(kb.err.code, KB_EUSAGE);
 	assert_non_null(strstr(kb.err.msg, "abs.patch: /etc/x.c: path leaves the source tree (absolute)"));
-	release(&kb);
+	kb_free(&kb);
 	fx_cleanup();
 
 	run_read(&kb, "slash.patch", "--- a//etc/x.c\n+++ b//etc/x.c\n@@ -1 +1 @@\n-a\n+b\n");
 	assert_int_equal(kb_read_patches(&kb), 0);
 	assert_int_equal(kb.nobjs, 1);
 	assert_string_equal(kb.objs[0].src, "etc/x.c");
-	release(&kb);
+	kb_free(&kb);
 	fx_cleanup();
 }
 
@@ -153,7 +137,7 @@ static void directory_patch_is_refused(void **state)
 	assert_int_equal(kb.err.code, KB_EUSAGE);
 	assert_non_null(strstr(kb.err.msg, "dir.patch: a directory, not a regular file"));
 	kb.patches[0] = (char *)"";
-	release(&kb);
+	kb_free(&kb);
 	fx_cleanup();
 }
 
@@ -166,7 +150,7 @@ static void new_file_is_refused(void **state)
 	assert_int_equal(kb_read_patches(&kb), -1);
 	assert_int_equal(kb.err.code, KB_EREFUSED);
 	assert_non_null(strstr(kb.err.msg, "kernel/new.c: adding or deleting files"));
-	release(&kb);
+	kb_free(&kb);
 	fx_cleanup();
 }
 
@@ -178,7 +162,7 @@ static void not_a_diff_is_usage_error(void **state)
 	assert_int_equal(kb_read_patches(&kb), -1);
 	assert_int_equal(kb.err.code, KB_EUSAGE);
 	assert_non_null(strstr(kb.err.msg, "not a unified diff"));
-	release(&kb);
+	kb_free(&kb);
 
 	run_read(&kb, "x", "");
 	kb.patches[0] = "/nonexistent/fix.patch";
@@ -220,8 +204,8 @@ static void failing_hunk_is_named(void **state)
 	/* cmdline.c applies; exit.c has other content, so its hunk fails */
 	kb_write_file(at(ws, "fs/proc/cmdline.c"), "one\ntwo\nthree\n", 14);
 	kb_write_file(at(ws, "kernel/exit.c"), "z\n", 2);
-	kb.ws = ws;
-	kb.work = (char *)fx_dir();
+	kb.ws = strdup(ws);
+	kb.work = strdup(fx_dir());
 	kb.krel = "6.1.0-test";
 	assert_int_equal(kb_apply_patches(&kb), -1);
 	assert_int_equal(kb.err.code, KB_EAPPLY);
@@ -237,7 +221,7 @@ static void failing_hunk_is_named(void **state)
 	assert_int_equal(kb_revert_patches(&kb), 0);
 	file_is(at(ws, "kernel/exit.c"), "x\n");
 	file_is(at(ws, "fs/proc/cmdline.c"), "one\ntwo\nthree\n");
-	release(&kb);
+	kb_free(&kb);
 	fx_cleanup();
 }
 
@@ -255,7 +239,7 @@ static void assert_patch_refused(const char *text, int code, const char *why)
 		fail_msg("expected code %d and \"%s\", got %d: %s", code, why, kb.err.code, kb.err.msg);
 	assert_null(strchr(kb.err.msg, '\n'));
 	assert_null(strchr(kb.err.msg, '\033'));
-	release(&kb);
+	kb_free(&kb);
 	fx_cleanup();
 }
 
@@ -309,7 +293,7 @@ static void header_like_hunk_text_is_text(void **state)
 	assert_int_equal(kb.nobjs, 2);
 	assert_string_equal(kb.objs[0].src, "fs/x.c");
 	assert_string_equal(kb.objs[1].src, "lib/foo..bar.c");
-	release(&kb);
+	kb_free(&kb);
 	fx_cleanup();
 }
 
@@ -329,7 +313,7 @@ static void fifo_patch_is_refused(void **state)
 	assert_int_equal(kb.err.code, KB_EUSAGE);
 	assert_non_null(strstr(kb.err.msg, "fifo.patch: a FIFO, not a regular file"));
 	kb.patches[0] = (char *)"";
-	release(&kb);
+	kb_free(&kb);
 	fx_cleanup();
 }
 
@@ -350,14 +334,14 @@ static void symlink_out_of_the_tree_is_refused(void **state)
 	kb_mkdirs(outside);
 	assert_int_equal(symlink(outside, link), 0);
 	kb_write_file(victim, "a\n", 2);
-	kb.ws = ws;
-	kb.work = (char *)fx_dir();
+	kb.ws = strdup(ws);
+	kb.work = strdup(fx_dir());
 	kb.krel = "6.1.0-test";
 	assert_int_equal(kb_apply_patches(&kb), -1);
 	assert_int_equal(kb.err.code, KB_EUSAGE);
 	assert_non_null(strstr(kb.err.msg, "fs/evil/x.c: resolves outside the source tree"));
 	file_is(victim, "a\n");
-	release(&kb);
+	kb_free(&kb);
 	fx_cleanup();
 }
 

@@ -6,3 +6,7 @@ $(BUILD)/obj/tests/unit/test_kpatch_lock.o $(BUILD)/obj/tests/unit/test_kpatch_c
 $(BUILD)/test/test_kpatch_lock: $(BUILD)/obj/tests/unit/test_kpatch_lock.o $(KPATCH_SPAWN_OBJS) \
 	$(BUILD)/lib/libkpatch.a | $(BUILD)/bin/kpatch
 UNIT_TESTS += $(BUILD)/test/test_kpatch_lock
+# Kills at chosen system calls need strace (scripts/packages.txt).
+$(BUILD)/test/test_kpatch_crash: $(BUILD)/obj/tests/unit/test_kpatch_crash.o $(KPATCH_SPAWN_OBJS) \
+	$(BUILD)/lib/libkpatch.a | $(BUILD)/bin/kpatch
+UNIT_TESTS += $(BUILD)/test/test_kpatch_crash

@@ -7,12 +7,12 @@
 # check` is OK or names the module, and the next install removes any
 # temporary file left. The guest's disk cache decides which build survives,
 # so the invariant is asserted, not one outcome.
-#   KPT_POWERLOSS_CYCLES (default 3): kills, each checked by the next boot.
+#   KPT_POWERLOSS_CYCLES (default 2): kills, each checked by the next boot.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../systemd.sh"
 fail() { echo "FAIL: $*"; exit 1; }
 [ -x "${KPT_BIN_DIR:-$VM_TOP/build/bin}/kpatch" ] || fail "no kpatch program in ${KPT_BIN_DIR:-$VM_TOP/build/bin}"
-cycles=${KPT_POWERLOSS_CYCLES:-3}
+cycles=${KPT_POWERLOSS_CYCLES:-2}
 
 img=$(vm_sd_image powerloss) || fail "cannot make the disk image"
 vm_sd_install_service "$img" || fail "cannot install kpatch.service into the image"
@@ -36,7 +36,7 @@ if [ -f /var/lib/kpt-boot-killed ]; then
 	elif cmp -s $ko /modules/big-b.ko; then which=b
 	else fail "$ko is neither build: $(ls -la $store)"; fi
 	ok "after the power loss the store holds build $which, byte for byte"
-	echo "outcome: $which (last install started: $(cat /var/lib/kpt-started 2>/dev/null))"
+	echo "outcome: $which"
 	for f in $store/* $store/.[!.]*; do
 		[ -e "$f" ] || continue
 		case ${f##*/} in
@@ -63,17 +63,20 @@ fi
 [ "$1" = loop ] || exit 0
 touch /var/lib/kpt-boot-killed
 sync
+# Build a is installed: the first install of the loop is b, so each cut
+# lands between two different builds.
 i=0
 echo "install loop started"
 while :; do
 	i=$((i + 1))
-	v=a; [ $((i % 2)) = 0 ] && v=b
-	echo "$i $v" >/var/lib/kpt-started
+	v=b; [ $((i % 2)) = 0 ] && v=a
+	echo "install $i of build $v started"
 	kpatch install /modules/big-$v.ko >/dev/null 2>&1 || echo "install $i failed"
+	echo "install $i done"
 done
 G
-printf '. /usr/local/lib/kpt-sd/check.sh loop\n' >"$VM_OUT/loop.sh"
-printf '. /usr/local/lib/kpt-sd/check.sh\n' >"$VM_OUT/final.sh"
+printf 'exec sh /usr/local/lib/kpt-sd/check.sh loop\n' >"$VM_OUT/loop.sh"
+printf 'exec sh /usr/local/lib/kpt-sd/check.sh\n' >"$VM_OUT/final.sh"
 vm_sd_put "$img" "$VM_OUT/check.sh" /usr/local/lib/kpt-sd/check.sh || fail "cannot put check.sh"
 
 cat >"$VM_OUT/boot1.sh" <<'G'
@@ -82,7 +85,7 @@ expect_rc 0 "install build a" -- kpatch install /modules/big-a.ko
 G
 vm_sd_boot "$img" "$VM_OUT/boot1.sh" || fail "boot 1 (install) failed"
 
-# A boot the host cuts off: kill -9 QEMU 0-4 s after the loop started.
+# A boot the host cuts off: kill -9 QEMU 0-8 s after the loop started.
 power_cut() {
 	local boot=$1 bg tpid qpid delay log
 	vm_sd_boot -t 600 "$img" "$VM_OUT/loop.sh" >/dev/null 2>&1 &
@@ -94,7 +97,7 @@ power_cut() {
 		sleep 0.1
 	done
 	grep -q "install loop started" "$log" || fail "boot $boot: the install loop did not start"
-	delay=$(awk -v s=$RANDOM 'BEGIN { srand(s); printf "%.2f", rand() * 4 }')
+	delay=$(awk -v s=$RANDOM 'BEGIN { srand(s); printf "%.2f", rand() * 8 }')
 	sleep "$delay"
 	# Our own QEMU: the child of the timeout that vm_sd_boot started.
 	tpid=$(pgrep -P $bg -x timeout)
@@ -102,8 +105,8 @@ power_cut() {
 	[ -n "$qpid" ] || fail "boot $boot: no QEMU to kill"
 	kill -9 "$qpid"
 	wait $bg
-	echo "boot $boot: QEMU killed ${delay} s into the install loop; $(grep -c . "$log") lines of output"
-	grep "failed" "$log" && fail "boot $boot: an install failed before the power cut"
+	echo "boot $boot: QEMU killed ${delay} s into the install loop, after: $(tr -d '\r' <"$log" | grep '^install ' | tail -n 1)"
+	grep "install .* failed" "$log" && fail "boot $boot: an install failed before the power cut"
 	return 0
 }
 

@@ -3,6 +3,9 @@
 #   make              build every program into build/bin
 #   make check-unit   hermetic unit tests (fast)
 #   make check-san    the unit tests again under ASan+UBSan
+#   make check-bad-inputs  the bad-input catalogue (tests/bad-inputs),
+#                     check-bad-inputs-san the same under ASan+UBSan
+#   make check-fuzz   a few seconds of each fuzz target (tests/fuzz)
 #   make check-vm     tests against the real Debian kernel in QEMU
 #   make check        all of the above (installs what it needs first)
 #   make demo         build a live patch and apply it to the test kernel
@@ -29,6 +32,16 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS += -fsanitize=address,undefined
 endif
 
+# The fuzz targets' build (tests/fuzz/fuzz.mk): everything compiled by clang
+# with coverage for libFuzzer and ASan+UBSan; only the targets link libFuzzer.
+# FUZZ_CFLAGS adds flags, e.g. -fno-sanitize=CHECK in a scratch BUILD to
+# fuzz past a finding that is still open.
+ifeq ($(FUZZ),1)
+CC      := clang
+CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=undefined $(FUZZ_CFLAGS)
+endif
+
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
@@ -45,6 +58,7 @@ all: programs
 
 include $(sort $(wildcard src/*/build.mk))
 include $(sort $(wildcard tests/unit/*.mk))
+include $(sort $(wildcard tests/fuzz/*.mk))
 
 programs: $(PROGRAMS)
 
@@ -81,6 +95,18 @@ check-unit: unit-tests
 check-san:
 	$(MAKE) BUILD=$(BUILD)/san SAN=1 check-unit
 
+# The bad-input catalogue: every refusal of the three programs, each
+# checked to leave the (fake) system unchanged.
+check-bad-inputs: programs
+	KPT_BIN_DIR=$(abspath $(BUILD))/bin tests/bad-inputs/run
+
+# The same against the ASan+UBSan build: a memory error on a bad input is
+# a failed case. Leak reports are off: the programs exit right after the
+# error and leave their memory to the exit (the fuzz targets check leaks).
+check-bad-inputs-san:
+	$(MAKE) BUILD=$(BUILD)/san SAN=1 programs
+	ASAN_OPTIONS=detect_leaks=0 KPT_BIN_DIR=$(abspath $(BUILD))/san/bin tests/bad-inputs/run
+
 check-vm: programs
 	KPT_BIN_DIR=$(abspath $(BUILD))/bin tests/vm/run-all
 
@@ -97,5 +123,5 @@ install: $(INSTALL_TARGETS)
 clean:
 	rm -rf build
 
-.PHONY: all install programs setup unit-tests check-unit check-san check-vm check demo clean
+.PHONY: all install programs setup unit-tests check-unit check-san check-bad-inputs check-bad-inputs-san check-vm check demo clean
 .SECONDARY:

@@ -67,6 +67,15 @@ int kb_depindex_note(struct kb *kb, const char *patch, const char *header)
 	return 0;
 }
 
+void kb_depindex_forget(void)
+{
+	for (size_t i = 0; i < nnoted; i++)
+		free(noted[i]);
+	free(noted);
+	noted = NULL;
+	nnoted = 0;
+}
+
 /*
  * The enabled symbols of one .config, sorted: a global header sends every
  * Makefile of the tree through list_enabled(), so the file is read once.

@@ -11,6 +11,8 @@
 
 /* patches.c: a patch changes this header (tree-relative path). */
 int kb_depindex_note(struct kb *kb, const char *patch, const char *header);
+/* Drop the noted headers: a caller that reads patches more than once. */
+void kb_depindex_forget(void);
 
 /*
  * Pipeline step after the workspace is open and before the patches are

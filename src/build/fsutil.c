@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "build/kb.h"
+#include "common/regfile.h"
 
 char *kb_path(const char *fmt, ...)
 {
@@ -49,6 +51,80 @@ int kb_mkdirs(const char *path)
 	return 0;
 }
 
+/*
+ * Whether DIR exists or can be created, without creating anything: its
+ * nearest existing ancestor must be a directory this process can write in.
+ */
+int kb_check_dir(const char *dir)
+{
+	char *p = strdup(dir), *slash;
+	struct stat st;
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	while (stat(p, &st)) {
+		if (errno != ENOENT || !(slash = strrchr(p, '/'))) {
+			ret = errno == ENOENT ? 0 : -errno;
+			/* a relative name with no existing part: the current directory */
+			if (!ret && access(".", W_OK | X_OK))
+				ret = -errno;
+			free(p);
+			return ret;
+		}
+		if (slash == p)
+			slash[1] = '\0';	/* "/x": up to the root */
+		else
+			*slash = '\0';
+	}
+	ret = !S_ISDIR(st.st_mode) ? -ENOTDIR : access(p, W_OK | X_OK) ? -errno : 0;
+	free(p);
+	return ret;
+}
+
+/* kb_mkdirs that also says which directory it created first (the topmost), or NULL. */
+int kb_mkdirs_made(const char *path, char **made)
+{
+	char *p = strdup(path), *s;
+
+	*made = NULL;
+	if (!p)
+		return -ENOMEM;
+	for (s = p + 1;; s++) {
+		bool end = !*s;
+
+		if (!end && *s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755)) {
+			if (errno != EEXIST) {
+				int e = errno;
+
+				free(p);
+				return -e;
+			}
+		} else if (!*made) {
+			*made = strdup(p);
+		}
+		if (end)
+			break;
+		*s = '/';
+	}
+	free(p);
+	return 0;
+}
+
+/* Removes PATH and its parents up to MADE (from kb_mkdirs_made), those that are empty. */
+void kb_rmdirs_made(const char *path, const char *made)
+{
+	char *p = strdup(path), *slash;
+	size_t n = strlen(made);
+
+	while (p && strlen(p) >= n && !rmdir(p) && strlen(p) > n && (slash = strrchr(p, '/')))
+		*slash = '\0';
+	free(p);
+}
+
 int kb_write_file(const char *path, const void *buf, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -71,14 +147,24 @@ int kb_write_file(const char *path, const void *buf, size_t len)
 	return close(fd) ? -errno : 0;
 }
 
+/* Regular files only: a FIFO or a device fails with EINVAL instead of blocking. */
 char *kb_read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
+	const char *kind;
+	int fd = kp_open_regular(path, &kind);
+	FILE *f;
 	char *buf = NULL;
 	size_t cap = 0, n = 0, got;
 
-	if (!f)
+	if (fd == KP_NOT_REGULAR)
+		errno = EINVAL;
+	if (fd < 0)
 		return NULL;
+	f = fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
+		return NULL;
+	}
 	do {
 		if (n + 4096 + 1 > cap) {
 			char *nb;

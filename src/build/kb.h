@@ -112,6 +112,8 @@ struct kb {
 	bool ws_mounted;
 	struct kb_object *objs;
 	size_t nobjs;
+	char **targets;		/* every file the patches edit, relative to the tree */
+	size_t ntargets;
 	struct kb_func *funcs;
 	size_t nfuncs;
 	struct kb_symref *refs;
@@ -121,6 +123,8 @@ struct kb {
 	struct ksyms ksyms;
 	struct symvers symvers;
 	char *module_path;
+	char *output_dir;	/* where module_path goes; created only at the end */
+	char *output_made;	/* the topmost directory of it this build created */
 
 	struct kb_err err;
 };
@@ -136,6 +140,9 @@ char *kb_log_tail(const char *log, int lines);
 
 /* fsutil.c */
 int kb_mkdirs(const char *path);
+int kb_check_dir(const char *dir);
+int kb_mkdirs_made(const char *path, char **made);
+void kb_rmdirs_made(const char *path, const char *made);
 int kb_write_file(const char *path, const void *buf, size_t len);
 int kb_copy_file(const char *from, const char *to);
 char *kb_read_file(const char *path, size_t *len);

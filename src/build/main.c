@@ -208,8 +208,8 @@ static int setup_env(struct kb *kb)
 		kb->output = ".";
 	{
 		size_t l = strlen(kb->output);
-
 		char *dir;
+		int rc;
 
 		if (l > 3 && !strcmp(kb->output + l - 3, ".ko")) {
 			kb->module_path = strdup(kb->output);
@@ -219,11 +219,15 @@ static int setup_env(struct kb *kb)
 			kb->module_path = kb_path("%s/%s.ko", kb->output, kb->name);
 			dir = strdup(kb->output);
 		}
-		/* Found out now, not after a minute of compiling. */
-		if (*dir && (kb_mkdirs(dir) || access(dir, W_OK)))
+		/*
+		 * Found out now, not after a minute of compiling; but created
+		 * only when the module is written, so a failed build leaves
+		 * no directories behind.
+		 */
+		if (*dir && (rc = kb_check_dir(dir)))
 			return kb_fail(&kb->err, KB_EUSAGE, "--output %s: cannot write into %s: %s",
-				       kb->output, dir, strerror(errno));
-		free(dir);
+				       kb->output, dir, strerror(-rc));
+		kb->output_dir = dir;
 	}
 	{
 		const char *tmpdir = getenv("TMPDIR");
@@ -303,6 +307,9 @@ int main(int argc, char **argv)
 	if (!ret && sign_key)
 		ret = kb_sign_module(&kb, sign_key, sign_cert);
 	kb_workspace_close(&kb);
+	/* a module written and then refused (signing) took its directories with it */
+	if (ret && kb.output_made)
+		kb_rmdirs_made(kb.output_dir, kb.output_made);
 	if (ret && interrupted) {
 		if (kb.work && !kb.keep_tmp)
 			kb_rmtree(kb.work);

@@ -282,6 +282,10 @@ int kb_build_module(struct kb *kb)
 		return kb_fail(&kb->err, KB_EMODULE,
 			       "%s: %zu livepatch symbols expected, %zu found undefined in the module",
 			       ko, n, st.symbols);
+	if (kb->output_dir && *kb->output_dir &&
+	    (rc = kb_mkdirs_made(kb->output_dir, &kb->output_made)))
+		return kb_fail(&kb->err, KB_EMODULE, "cannot create %s: %s", kb->output_dir,
+			       strerror(-rc));
 	if (kb_copy_file(ko, kb->module_path))
 		return kb_fail(&kb->err, KB_EMODULE, "cannot write %s: %s", kb->module_path,
 			       strerror(errno));

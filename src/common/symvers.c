@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/array.h"
+#include "common/regfile.h"
 #include "common/symvers.h"
 
 static int cmp_name(const void *a, const void *b)
@@ -26,15 +28,26 @@ void symvers_free(struct symvers *sv)
 
 int symvers_load(const char *path, struct symvers *out)
 {
-	FILE *f = fopen(path, "r");
+	const char *kind;
+	int fd = kp_open_regular(path, &kind);
+	FILE *f;
 	char *line = NULL;
 	size_t len = 0, cap = 0;
 	int ret = 0;
 
 	out->v = NULL;
 	out->n = 0;
-	if (!f)
+	/* a FIFO or a device is not a Module.symvers (and would block) */
+	if (fd == KP_NOT_REGULAR)
+		return -EINVAL;
+	if (fd < 0)
 		return -errno;
+	f = fdopen(fd, "r");
+	if (!f) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
 	while (getline(&line, &len, f) > 0) {
 		char *save, *crc, *name, *mod;
 

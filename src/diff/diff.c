@@ -119,7 +119,7 @@ static int run(struct dctx *c, const char *orig_path, const char *patched_path)
 		return fail(c, "out of memory");
 	classify_sections(c, c->orig, c->osecs);
 	classify_sections(c, c->patched, c->psecs);
-	if (author_sections(c) || correlate(c) || author_symbols(c) || compare_objects(c) ||
+	if (author_sections(c) || correlate(c) || check_same_object(c) || author_symbols(c) || compare_objects(c) ||
 	    check_exports(c))
 		return -1;
 	if (c->skipped_init[0] &&

@@ -97,14 +97,15 @@ int refuse(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2
 int fail(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int warn(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-bool is_function(const struct kelf_sym *y);
-bool is_object(const struct kelf_sym *y);
 
 /* classify.c */
 void classify_sections(struct dctx *c, struct kelf *k, struct dsec *ds);
 
 /* correlate.c */
 int correlate(struct dctx *c);
+
+/* sameobj.c */
+int check_same_object(struct dctx *c);
 
 /* compare.c */
 bool sym_range_equal(struct dctx *c, const struct kelf_sym *p,

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "common/regfile.h"
 #include "diff/diff.h"
 
 static struct kdiff_entry_size builtin[] = {
@@ -50,11 +52,19 @@ void kdiff_entry_sizes_free(struct kdiff_entry_sizes *es)
 int kdiff_entry_sizes_load(const char *path, struct kdiff_entry_sizes *es,
 			   char *msg, size_t msglen)
 {
-	json_object *root = json_object_from_file(path);
+	const char *kind;
+	int fd = kp_open_regular(path, &kind);
+	json_object *root;
 	size_t n = 0;
 
 	es->v = NULL;
 	es->n = 0;
+	if (fd < 0) {
+		snprintf(msg, msglen, "%s: %s", path, fd == KP_NOT_REGULAR ? kind : strerror(errno));
+		return -EINVAL;
+	}
+	root = json_object_from_fd(fd);
+	close(fd);
 	if (!root) {
 		snprintf(msg, msglen, "%s: not readable JSON: %s", path,
 			 json_util_get_last_err() ? json_util_get_last_err() : "?");

@@ -124,16 +124,17 @@ static unsigned int imm_after_disp(const unsigned char *d, uint64_t off)
  */
 int64_t kelf_rela_target_offset(const struct kelf_rela *r, bool in_code)
 {
-	int64_t off = r->addend;
+	/* unsigned: a crafted addend wraps instead of overflowing */
+	uint64_t off = (uint64_t)r->addend;
 
 	if (r->sym->type != STT_SECTION)
-		off += (int64_t)r->sym->value;
+		off += r->sym->value;
 	if (in_code && kelf_rela_is_pcrel(r->type) && r->type != 24) {
 		off += 4;
 		if (r->sec && r->sec->data && r->offset + 4 <= r->sec->size)
 			off += imm_after_disp(r->sec->data, r->offset);
 	}
-	return off;
+	return (int64_t)off;
 }
 
 /* The first relocation of S at or after OFFSET (relocations are sorted). */

@@ -5,13 +5,17 @@
  * for every object a patch touches; run by hand with -v it explains each
  * decision. All errors are printed here, one line each.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "common/regfile.h"
 #include "diff/diff.h"
 
 /* exit codes (documented in kpatch-diff(1)) */
@@ -49,7 +53,9 @@ static void usage(FILE *f)
 		"  -h, --help                 this text\n"
 		"      --version              print the version\n"
 		"\n"
-		"Exit status: 0 changed (outputs written), 1 usage or I/O error,\n"
+		"Exit status: 0 changed (outputs written), 1 usage or I/O error, an\n"
+		"input that is not a well-formed object, an output that is an input, or\n"
+		"two objects that are not one object before and after a patch,\n"
 		"3 no functional change, 4 the change cannot be live patched.\n"
 		"Warnings (\"kpatch-diff: NAME: warning: ...\") say what was applied with a\n"
 		"caveat: an export not added, init code left out, a forced change.\n"
@@ -76,6 +82,64 @@ static char *default_name(const char *path)
 	name = strdup(base);
 	free(copy);
 	return name;
+}
+
+/* An input must be a regular file: a FIFO would block the loader forever. */
+static bool input_ok(const char *path, struct stat *st)
+{
+	const char *kind;
+	int fd = kp_open_regular(path, &kind);
+
+	if (fd == KP_NOT_REGULAR) {
+		fprintf(stderr, "kpatch-diff: %s: %s, not a regular file\n", path, kind);
+		return false;
+	}
+	if (fd < 0 || fstat(fd, st)) {
+		fprintf(stderr, "kpatch-diff: %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	close(fd);
+	return true;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/*
+ * An output that is an input (the same path, another path, a hard link or
+ * a symbolic link to it) would be overwritten: refused before anything is
+ * read. Outputs that do not exist yet cannot be an input.
+ */
+static bool outputs_ok(const char *orig, const char *patched, const char *out,
+		       const char *manifest)
+{
+	const char *ins[2] = { orig, patched }, *outs[2] = { out, manifest };
+	const char *opt[2] = { "-o", "--manifest" };
+	struct stat in[2], o[2];
+	bool exists[2];
+
+	for (int i = 0; i < 2; i++)
+		if (!input_ok(ins[i], &in[i]))
+			return false;
+	for (int i = 0; i < 2; i++) {
+		exists[i] = !stat(outs[i], &o[i]);
+		for (int j = 0; exists[i] && j < 2; j++)
+			if (same_file(&o[i], &in[j])) {
+				fprintf(stderr, "kpatch-diff: %s %s: is the input %s; refusing to "
+					"overwrite it\n", opt[i], outs[i], ins[j]);
+				return false;
+			}
+	}
+	if (!strcmp(out, manifest) || (exists[0] && exists[1] && same_file(&o[0], &o[1]))) {
+		fprintf(stderr, "kpatch-diff: -o %s and --manifest %s: the same file\n", out,
+			manifest);
+		return false;
+	}
+	return true;
 }
 
 int main(int argc, char **argv)
@@ -147,6 +211,10 @@ int main(int argc, char **argv)
 		free(name);
 		return EXIT_USAGE_IO;
 	}
+	if (!outputs_ok(argv[optind], argv[optind + 1], out, manifest)) {
+		free(name);
+		return EXIT_USAGE_IO;
+	}
 	if (!name)
 		name = default_name(argv[optind + 1]);
 	if (!name) {
@@ -154,6 +222,13 @@ int main(int argc, char **argv)
 		return EXIT_USAGE_IO;
 	}
 	if (sizes_path) {
+		/* the loaders refuse a FIFO too; this says so in the tool's words */
+		struct stat sb;
+
+		if (!input_ok(sizes_path, &sb)) {
+			free(name);
+			return EXIT_USAGE_IO;
+		}
 		if (kdiff_entry_sizes_load(sizes_path, &sizes, msg, sizeof(msg))) {
 			fprintf(stderr, "kpatch-diff: --entry-sizes: %s\n", msg);
 			free(name);
@@ -162,6 +237,13 @@ int main(int argc, char **argv)
 		opts.entry_sizes = &sizes;
 	}
 	if (exports_path) {
+		struct stat sb;
+
+		if (!input_ok(exports_path, &sb)) {
+			kdiff_entry_sizes_free(&sizes);
+			free(name);
+			return EXIT_USAGE_IO;
+		}
 		if (kdiff_exports_load(exports_path, &exports, msg, sizeof(msg))) {
 			fprintf(stderr, "kpatch-diff: --exports: %s\n", msg);
 			kdiff_entry_sizes_free(&sizes);

@@ -4,3 +4,5 @@ KLP_TEST_LIBS := $(BUILD)/obj/tests/unit/build_fixture.o $(BUILD)/lib/libkpbuild
 BUILD_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/test/%,$(wildcard tests/unit/test_klp_*.c tests/unit/test_build_*.c))
 $(foreach t,$(BUILD_TESTS),$(eval $(t): $(BUILD)/obj/tests/unit/$(notdir $(t)).o $(KLP_TEST_LIBS)))
 UNIT_TESTS += $(BUILD_TESTS)
+# test_build_output runs the program itself.
+$(BUILD)/test/test_build_output: | $(BUILD)/bin/kpatch-build

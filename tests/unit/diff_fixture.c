@@ -85,19 +85,26 @@ int fx_teardown(void **state)
 	return 0;
 }
 
+/*
+ * Both versions are compiled from a file of one name in a directory of
+ * their own, like kbuild compiles one source before and after the patch:
+ * same STT_FILE symbol, same __FILE__.
+ */
 void fx_compile(struct fx *f, const char *src, const char *path)
 {
-	char cpath[320];
+	char dir[320], cpath[340];
 	FILE *fp;
 
-	snprintf(cpath, sizeof(cpath), "%s.c", path);
+	snprintf(dir, sizeof(dir), "%s.d", path);
+	assert_int_equal(fx_sh("mkdir -p '%s'", dir), 0);
+	snprintf(cpath, sizeof(cpath), "%s/unit.c", dir);
 	fp = fopen(cpath, "w");
 	assert_non_null(fp);
 	fputs(fx_prelude, fp);
 	fputs(src, fp);
 	fclose(fp);
-	assert_int_equal(fx_sh("gcc " KERNEL_CFLAGS " %s -c -o '%s' '%s'",
-			       f->cflags ? f->cflags : "", path, cpath), 0);
+	assert_int_equal(fx_sh("cd '%s' && gcc " KERNEL_CFLAGS " %s -c -o '%s' unit.c",
+			       dir, f->cflags ? f->cflags : "", path), 0);
 }
 
 enum kdiff_status fx_diff(struct fx *f, const char *orig_src, const char *patched_src)

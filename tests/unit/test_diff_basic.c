@@ -264,7 +264,7 @@ static void tool_writes_outputs_and_exit_codes(void **state)
 	assert_int_equal(fx_sh("%s %s 2>/dev/null", bin, f->orig), 1);
 	assert_int_equal(fx_sh("%s %s /nonexistent.o -o %s --manifest %s 2>/dev/null", bin,
 			       f->orig, f->out, f->manifest), 1);
-	assert_int_equal(fx_sh("%s %s %s.c -o %s --manifest %s 2>%s/err", bin, f->orig, f->orig,
+	assert_int_equal(fx_sh("%s %s %s.d/unit.c -o %s --manifest %s 2>%s/err", bin, f->orig, f->orig,
 			       f->out, f->manifest, f->dir), 1);
 	assert_int_equal(fx_sh("grep -q 'not an ELF file' %s/err", f->dir), 0);
 	assert_int_equal(fx_sh("%s --help | grep -q Usage", bin), 0);

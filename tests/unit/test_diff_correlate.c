@@ -269,7 +269,7 @@ static void bug_table_keeps_entries_of_carried_functions(void **state)
 	assert_non_null(bt->relas[1].sym->sec);
 	assert_true(bt->relas[1].sym->sec->sh.sh_flags & SHF_STRINGS);
 	assert_non_null(strstr((char *)bt->relas[1].sym->sec->data +
-			       bt->relas[1].addend - 4, "patched.o.c"));
+			       bt->relas[1].addend - 4, "unit.c"));
 	memcpy(&line, bt->data + 8, 2);
 	assert_int_equal(line, 12);	/* 9 prelude lines, WARN_LIKE, a blank line */
 }

@@ -131,6 +131,19 @@ expect 4 "function 'cmdline_proc_show' is ambiguous" -- -k "$k" --symbols "$t/ma
 # Debian's image package ships a one-line placeholder System.map.
 expect 1 "has only" -- -k "$k" --symbols "$(kernel_dir "$k")/System.map" -o "$t" "$p/cmdline-string.patch"
 
+# Patch file names: checked first, both header lines, shown escaped.
+printf -- '--- a/../../etc/passwd\n+++ b/../../etc/passwd\n@@ -1 +1 @@\n-root\n+toor\n' >"$t/passwd.patch"
+expect 1 "../../etc/passwd: path leaves the source tree (a '..' component)" -- -k "$k" -o "$t" "$t/passwd.patch"
+sed 's|^--- a/fs/proc/cmdline.c|--- a/../../etc/cmdline.c|' "$p/cmdline-string.patch" >"$t/minus.patch"
+expect 1 "a/../../etc/cmdline.c: path leaves the source tree" -- -k "$k" -o "$t" "$t/minus.patch"
+# A FIFO as the patch: refused at once, not a hang.
+mkfifo "$t/fifo.patch"
+expect 1 "fifo.patch: a FIFO, not a patch file" -- -k "$k" -o "$t" "$t/fifo.patch"
+# -o into directories that do not exist: none left after a failed build.
+expect 5 "Hunk #1 FAILED" -- -k "$k" -o "$t/new/dir/x.ko" "$t/stale.patch"
+[ ! -e "$t/new" ] || fail "a failed build left $t/new behind"
+echo "ok: a failed build leaves no output directories"
+
 # A release Debian does not have.
 expect 2 "kernel 6.1.0-9999-cloud-amd64" -- -k 6.1.0-9999-cloud-amd64 -o "$t" "$p/cmdline-string.patch"
 [ ! -e "$t/kpatch_stale.ko" ] && [ ! -e "$t/kpatch_comment.ko" ] || fail "a refused build wrote a module"

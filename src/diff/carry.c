@@ -128,7 +128,7 @@ int carry_pending(struct dctx *c)
 		bool in_code = p.psec->sh.sh_flags & SHF_EXECINSTR;
 
 		const struct kelf_rela *r = kelf_first_rela(p.psec, p.start);
-		const struct kelf_rela *end = p.psec->relas + p.psec->nrelas;
+		const struct kelf_rela *end = kelf_end_rela(p.psec);
 
 		for (; r < end && r->offset < p.start + p.len; r++) {
 			struct kelf_sym *sym;

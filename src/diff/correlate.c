@@ -273,7 +273,7 @@ static size_t used_in_order(struct kelf *k, const struct kelf_sym *fn, struct ds
 	const struct kelf_rela *r = kelf_first_rela(s, fn->value);
 	size_t n = 0, i;
 
-	for (; r < s->relas + s->nrelas && r->offset < fn->value + fn->size; r++) {
+	for (; r < kelf_end_rela(s) && r->offset < fn->value + fn->size; r++) {
 		struct kelf_sym *t = r->sym;
 		struct dsym *d;
 

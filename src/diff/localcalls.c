@@ -36,7 +36,7 @@ static bool relocated(const struct kelf_sec *s, uint64_t off)
 {
 	const struct kelf_rela *r = kelf_first_rela(s, off >= 8 ? off - 8 : 0);
 
-	for (; r < s->relas + s->nrelas && r->offset < off + 4; r++)
+	for (; r < kelf_end_rela(s) && r->offset < off + 4; r++)
 		if (r->offset + 4 > off)
 			return true;
 	return false;

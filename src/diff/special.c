@@ -21,7 +21,7 @@ static struct kelf_sym *entry_owner(struct dctx *c, const struct kelf_sec *s,
 				    size_t i, size_t esize)
 {
 	const struct kelf_rela *r = kelf_first_rela(s, i * esize);
-	const struct kelf_rela *end = s->relas + s->nrelas;
+	const struct kelf_rela *end = kelf_end_rela(s);
 
 	for (; r < end && r->offset < (i + 1) * esize; r++) {
 		struct kelf_sym *f = owner_function(r, c->patched);
@@ -239,7 +239,7 @@ static int filter_section(struct dctx *c, struct kelf_sec *s, bool *keep,
 		if (s->data)
 			memcpy(out->data + kept * e, s->data + i * e, e);
 
-		for (; r < s->relas + s->nrelas && r->offset < (i + 1) * e; r++) {
+		for (; r < kelf_end_rela(s) && r->offset < (i + 1) * e; r++) {
 			struct kelf_sym *sym;
 			int64_t addend;
 

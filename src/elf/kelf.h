@@ -102,6 +102,11 @@ struct kelf_sym *kelf_find_symbol(const struct kelf *k, const char *name);
 struct kelf_sym *kelf_symbol_at(const struct kelf_sec *sec, uint64_t offset,
 				const struct kelf *k);
 const struct kelf_rela *kelf_first_rela(const struct kelf_sec *s, uint64_t offset);
+/* One past the last relocation of S; NULL, like kelf_first_rela, when it has none. */
+static inline const struct kelf_rela *kelf_end_rela(const struct kelf_sec *s)
+{
+	return s->relas ? s->relas + s->nrelas : NULL;
+}
 bool kelf_rela_is_pcrel(uint32_t type);
 int64_t kelf_rela_target_offset(const struct kelf_rela *r, bool in_code);
 struct kelf_sym *kelf_rela_target_symbol(const struct kelf_rela *r, bool in_code,

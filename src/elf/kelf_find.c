@@ -137,10 +137,17 @@ int64_t kelf_rela_target_offset(const struct kelf_rela *r, bool in_code)
 	return (int64_t)off;
 }
 
-/* The first relocation of S at or after OFFSET (relocations are sorted). */
+/*
+ * The first relocation of S at or after OFFSET (relocations are sorted).
+ * A section without relocations has a NULL array: NULL + 0 is undefined
+ * in C, so it answers NULL, as kelf_end_rela() does for such a section.
+ */
 const struct kelf_rela *kelf_first_rela(const struct kelf_sec *s, uint64_t offset)
 {
 	size_t lo = 0, hi = s->nrelas;
+
+	if (!s->relas)
+		return NULL;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;

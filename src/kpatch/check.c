@@ -4,11 +4,14 @@
  * 3 UNKNOWN (the state could not be read), as monitoring systems expect.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "kpatch/cmd.h"
 #include "kpatch/output.h"
 #include "kpatchlib/check.h"
+#include "kpatchlib/names.h"
+#include "kpatchlib/paths.h"
 
 #define CHECK_UNKNOWN 3
 #define DEFAULT_THRESHOLD 60
@@ -44,6 +47,25 @@ static void render(const struct kp_check *c, const char *krel)
 		printf("OK: %zu patch module(s) loaded, %zu installed for %s\n", c->loaded, c->installed, krel);
 }
 
+/*
+ * Every failure of check is UNKNOWN, in the exit code and in the JSON
+ * "code" alike: a monitoring system reads one or the other.
+ */
+static int unknown(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int unknown(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return p_err(CHECK_UNKNOWN, "%s", msg);
+}
+
+#define usage_unknown(fmt, ...) unknown("check: " fmt " (see kpatch check --help)", __VA_ARGS__)
+
 int do_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -58,26 +80,18 @@ int do_check(int argc, char **argv)
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
-		if (opt != 'T') {
-			cmd_usage_err("check", "unknown option '%s'", argv[optind - 1]);
-			return CHECK_UNKNOWN;
-		}
+		if (opt != 'T')
+			return usage_unknown("unknown option '%s'", argv[optind - 1]);
 		threshold = parse_seconds_ms(optarg);
-		if (threshold < 0) {
-			cmd_usage_err("check", "threshold '%s' is not a number of seconds", optarg);
-			return CHECK_UNKNOWN;
-		}
+		if (threshold < 0)
+			return usage_unknown("threshold '%s' is not a number of seconds", optarg);
 	}
-	if (optind < argc) {
-		cmd_usage_err("check", "unexpected argument '%s'", argv[optind]);
-		return CHECK_UNKNOWN;
-	}
-	if (running_release(krel, sizeof(krel)))
-		return CHECK_UNKNOWN;
-	if (kp_check_run(krel, (unsigned int)(threshold / 1000), &c, &err)) {
-		p_kerr(&err);
-		return CHECK_UNKNOWN;
-	}
+	if (optind < argc)
+		return usage_unknown("unexpected argument '%s'", argv[optind]);
+	if (kp_running_release(krel, sizeof(krel), &err) ||
+	    kp_release_check(krel, "the running kernel's release", KP_E_SYSTEM, &err) ||
+	    kp_check_run(krel, (unsigned int)(threshold / 1000), &c, &err))
+		return unknown("%s", err.msg);
 	render(&c, krel);
 	kp_check_free(&c);
 	return c.level;

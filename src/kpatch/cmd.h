@@ -45,9 +45,18 @@ long parse_seconds_ms(const char *s);
 
 /*
  * A command-line module argument: a path (contains '/' or ends in ".ko")
- * or the name of a module installed for krel. Writes the path.
+ * or the name of a module installed for krel. Writes the path; -EINVAL
+ * when it is a name but not a valid one (name_arg says why).
  */
 int module_arg_path(const char *arg, const char *krel, char *path, size_t size);
+
+/*
+ * Names and releases from the command line, checked by the shared
+ * validator (kpatchlib/names.h) before they form a path: 0, or a usage
+ * error printed and its class returned. release_arg copies into krel.
+ */
+int name_arg(const char *cmd, const char *arg);
+int release_arg(const char *cmd, const char *arg, char *krel, size_t size);
 
 /* The running kernel release, or print the error and return its class. */
 int running_release(char *buf, size_t size);

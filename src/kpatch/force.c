@@ -5,6 +5,7 @@
  * being removed (or that an atomic-replace patch supersedes) can never be
  * unloaded afterwards. Demand an explicit flag, and say what it cost.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 
@@ -34,6 +35,11 @@ int do_force(int argc, char **argv)
 	if (!confirmed)
 		return cmd_usage_err("force", "forcing %s makes it permanently non-removable; pass --confirm-permanent to do it anyway",
 				     argv[optind]);
+	c = name_arg("force", argv[optind]);
+	if (c)
+		return c;
+	if (kp_patch_state(argv[optind], &st) == -EINVAL)
+		return p_err(KP_E_KERNEL, "patch %s: its state cannot be read; not forcing it", argv[optind]);
 	if (kp_patch_state(argv[optind], &st))
 		return p_err(KP_E_NOTFOUND, "patch %s is not loaded", argv[optind]);
 	if (st != KP_LIVE_PATCHING && st != KP_LIVE_UNPATCHING)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* kpatch info: what a module file (or an installed module) is and does. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -81,7 +82,7 @@ int do_info(int argc, char **argv)
 		{ "kernel-version", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char krel[256] = "", path[4096], built[256];
+	char krel[256] = "", path[4096], built[256], why[160], invalid[200];
 	struct kp_names kernels, with = { 0 };
 	struct kp_modfile mf;
 	struct kp_err err;
@@ -93,15 +94,17 @@ int do_info(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+k:", longopts, NULL)) != -1) {
 		if (c != 'k')
 			return cmd_usage_err("info", "unknown option '%s'", argv[optind - 1]);
-		if (!*optarg || strchr(optarg, '/') || strlen(optarg) >= sizeof(krel))
-			return cmd_usage_err("info", "'%s' is not a kernel release", optarg);
-		snprintf(krel, sizeof(krel), "%s", optarg);
+		if ((ret = release_arg("info", optarg, krel, sizeof(krel))))
+			return ret;
 	}
 	if (optind + 1 != argc)
 		return cmd_usage_err("info", optind < argc ? "one module at a time" : "no module given");
 	if (!krel[0] && (ret = running_release(krel, sizeof(krel))))
 		return ret;
-	if (module_arg_path(argv[optind], krel, path, sizeof(path)))
+	ret = module_arg_path(argv[optind], krel, path, sizeof(path));
+	if (ret == -EINVAL)
+		return name_arg("info", argv[optind]);
+	if (ret)
 		return p_err(KP_E_USAGE, "%s: module argument too long", argv[optind]);
 	if (kp_modfile_open(path, 0, &mf, &err)) {
 		if (err.class == KP_E_NOTFOUND && strcmp(path, argv[optind]))
@@ -111,7 +114,11 @@ int do_info(int argc, char **argv)
 	}
 	if (kp_vermagic_release(mf.vermagic, built, sizeof(built)))
 		snprintf(built, sizeof(built), "unknown");
-	if (!kp_patch_state(mf.name, &st))
+	ret = kp_patch_state_why(mf.name, &st, why, sizeof(why));
+	if (ret == -EINVAL) {
+		snprintf(invalid, sizeof(invalid), "invalid (%s)", why);
+		state = invalid;
+	} else if (!ret)
 		state = kp_live_state_name(st);
 	else if (kp_module_loaded(mf.name))
 		state = "loaded, patch disabled or superseded";
@@ -119,12 +126,8 @@ int do_info(int argc, char **argv)
 		state = "not loaded";
 	if (!kp_store_kernels(&kernels, &err)) {
 		for (size_t i = 0; i < kernels.n; i++) {
-			char p[4096];
-			FILE *f;
-
-			if (kp_store_path(kernels.v[i], mf.name, p, sizeof(p)) || !(f = fopen(p, "re")))
+			if (!kp_store_has(kernels.v[i], mf.name))
 				continue;
-			fclose(f);
 			/* Compact in place: entries before with.n are the kept ones. */
 			char *keep = kernels.v[i];
 

@@ -59,9 +59,8 @@ int do_install(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+k:", longopts, NULL)) != -1) {
 		if (c != 'k')
 			return cmd_usage_err("install", "unknown option '%s'", argv[optind - 1]);
-		if (!*optarg || strchr(optarg, '/') || strlen(optarg) >= sizeof(krel) || optarg[0] == '.')
-			return cmd_usage_err("install", "'%s' is not a kernel release", optarg);
-		snprintf(krel, sizeof(krel), "%s", optarg);
+		if ((ret = release_arg("install", optarg, krel, sizeof(krel))))
+			return ret;
 	}
 	if (optind + 1 != argc)
 		return cmd_usage_err("install", optind < argc ? "one module file at a time" : "no module file given");

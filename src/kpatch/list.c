@@ -16,13 +16,16 @@
 #include "kpatchlib/origin.h"
 #include "kpatchlib/store.h"
 
-/* The CVE field of the module file at path, if it is module name; NULL otherwise (caller frees). */
-static char *file_cves(const char *path, const char *name)
+/*
+ * The CVE field of the module file at path, if it is module name; NULL
+ * otherwise (caller frees). err (may be NULL) says why a file is unusable.
+ */
+static char *file_cves(const char *path, const char *name, struct kp_err *err)
 {
 	struct kp_modfile mf;
 	char *cves = NULL;
 
-	if (kp_modfile_open(path, 0, &mf, NULL))
+	if (kp_modfile_open(path, 0, &mf, err))
 		return NULL;
 	if (mf.cves && *mf.cves && !strcmp(mf.name, name))
 		cves = strdup(mf.cves);
@@ -30,13 +33,13 @@ static char *file_cves(const char *path, const char *name)
 	return cves;
 }
 
-static char *installed_cves(const char *krel, const char *name)
+static char *installed_cves(const char *krel, const char *name, struct kp_err *err)
 {
 	char path[4096];
 
 	if (kp_store_path(krel, name, path, sizeof(path)))
 		return NULL;
-	return file_cves(path, name);
+	return file_cves(path, name, err);
 }
 
 /* A loaded module's CVEs: from its installed file, else from the file it was loaded from. */
@@ -45,10 +48,10 @@ static char *loaded_cves(const char *krel, const char *name, int installed)
 	char path[4096];
 
 	if (installed)
-		return installed_cves(krel, name);
+		return installed_cves(krel, name, NULL);
 	if (kp_origin_path(name, path, sizeof(path)))
 		return NULL;
-	return file_cves(path, name);
+	return file_cves(path, name, NULL);
 }
 
 static void plain_cves(const char *cves)
@@ -89,6 +92,8 @@ static json_object *render_loaded(const struct kp_live *live, const char *krel,
 
 			json_object_object_add(o, "name", json_object_new_string(p->name));
 			json_object_object_add(o, "state", json_object_new_string(kp_live_state_name(p->state)));
+			if (p->state == KP_LIVE_INVALID)
+				json_object_object_add(o, "error", json_object_new_string(p->why));
 			json_object_object_add(o, "installed", json_object_new_boolean(kp_names_has(inst, p->name)));
 			json_object_object_add(o, "cves", json_csv_array(cves));
 			json_object_object_add(o, "functions", json_funcs(&p->funcs));
@@ -96,6 +101,8 @@ static json_object *render_loaded(const struct kp_live *live, const char *krel,
 		} else {
 			printf("%s [%s]", p->name, kp_live_state_name(p->state));
 			plain_cves(cves);
+			if (p->state == KP_LIVE_INVALID)
+				p_warn("patch %s: state unknown: %s", p->name, p->why);
 			if (verbose)
 				for (size_t j = 0; j < p->funcs.n; j++)
 					printf("    %s:%s,%lu (%s)\n", p->funcs.f[j].object, p->funcs.f[j].name,
@@ -120,15 +127,24 @@ static int render_installed(json_object **out)
 	for (size_t k = 0; k < kernels.n; k++) {
 		if (kp_store_list(kernels.v[k], &names, &err))
 			continue;
+		if (names.nbad)
+			p_warn("%zu file(s) installed for %s are not named like a module, e.g. '%s'; ignored",
+			       names.nbad, kernels.v[k], names.bad);
 		for (size_t i = 0; i < names.n; i++) {
-			char *cves = installed_cves(kernels.v[k], names.v[i]);
+			struct kp_err bad = { 0 };
+			char *cves = installed_cves(kernels.v[k], names.v[i], &bad);
 
+			/* One line for a broken module, and go on with the others. */
+			if (bad.msg[0] && !json_output)
+				p_warn("%s", bad.msg);
 			if (json_output) {
 				json_object *o = json_object_new_object();
 
 				json_object_object_add(o, "name", json_object_new_string(names.v[i]));
 				json_object_object_add(o, "kernel", json_object_new_string(kernels.v[k]));
 				json_object_object_add(o, "cves", json_csv_array(cves));
+				if (bad.msg[0])
+					json_object_object_add(o, "error", json_object_new_string(bad.msg));
 				json_object_array_add(arr, o);
 			} else {
 				printf("%s (%s)", names.v[i], kernels.v[k]);

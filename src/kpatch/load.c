@@ -4,6 +4,7 @@
  * withdrawn, conflicts), insert that same descriptor, wait for the
  * transition; on a stall report the blockers, reverse and remove.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -66,6 +67,9 @@ static int preflight(const struct kp_modfile *mf, const struct load_opts *o, int
 	if (ret || kp_live_read(&live, err))
 		return -1;
 	p = kp_live_find(&live, mf->name);
+	if (p && p->state == KP_LIVE_INVALID)
+		ret = kp_err_set(err, KP_E_KERNEL, 0, "module %s is loaded but its patch state cannot be read (%s); not touching it",
+				 mf->name, p->why);
 	for (size_t i = 0; i < live.n && !p && !ret; i++)
 		/* The kernel runs one transition at a time and would refuse with EBUSY. */
 		if (live.p[i].state == KP_LIVE_PATCHING || live.p[i].state == KP_LIVE_UNPATCHING)
@@ -95,7 +99,10 @@ static int load_one(const char *arg, const struct load_opts *o)
 	unsigned long long t0 = kp_now_ms();
 	int already, ret;
 
-	if (module_arg_path(arg, o->krel, path, sizeof(path)))
+	ret = module_arg_path(arg, o->krel, path, sizeof(path));
+	if (ret == -EINVAL)
+		return name_arg("load", arg);
+	if (ret)
 		return p_err(KP_E_USAGE, "%s: module argument too long", arg);
 	if (kp_modfile_open(path, 0, &mf, &err)) {
 		if (err.class == KP_E_NOTFOUND && strcmp(path, arg))
@@ -148,8 +155,15 @@ static int load_all(const struct load_opts *o)
 
 	if (kp_store_list(o->krel, &names, &err))
 		return p_kerr(&err);
-	if (!names.n)
+	if (!names.n && !names.nbad)
 		p_info("no patch modules installed for kernel %s", o->krel);
+	/* Never a path, never loaded, but never silent either. */
+	if (names.nbad) {
+		nfail += names.nbad;
+		p_err(KP_E_INVALID, "%zu file(s) in %s/%s are not named like a module, e.g. '%s'; not loaded",
+		      names.nbad, kp_lib_dir(), o->krel, names.bad);
+		len = (size_t)snprintf(failed, sizeof(failed), "%zu badly named file(s)", names.nbad);
+	}
 	for (i = 0; i < names.n; i++) {
 		if (!load_one(names.v[i], o))
 			continue;
@@ -160,7 +174,7 @@ static int load_all(const struct load_opts *o)
 	}
 	if (nfail)
 		p_err(KP_E_PARTIAL, "%zu of %zu patch modules for kernel %s failed to load: %s",
-		      nfail, names.n, o->krel, failed);
+		      nfail, names.n + names.nbad, o->krel, failed);
 	kp_names_free(&names);
 	return nfail ? KP_E_PARTIAL : 0;
 }

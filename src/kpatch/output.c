@@ -13,10 +13,16 @@ static void vprint_err(int class, const char *fmt, va_list ap)
 	char msg[2048];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	/* Messages are one line by contract; keep it so even for odd input. */
+	/*
+	 * Messages are one line by contract, and never carry raw control
+	 * characters to a terminal or a log; the library escapes what it
+	 * quotes, this is the last line of defence.
+	 */
 	for (char *p = msg; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
+		else if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	if (json_output) {
 		json_object *o = json_object_new_object();
 

@@ -17,24 +17,28 @@ int do_uninstall(int argc, char **argv)
 	};
 	char krel[256] = "", name[64];
 	struct kp_err err;
+	size_t len;
 	int c, ret;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+k:", longopts, NULL)) != -1) {
 		if (c != 'k')
 			return cmd_usage_err("uninstall", "unknown option '%s'", argv[optind - 1]);
-		if (!*optarg || strchr(optarg, '/') || strlen(optarg) >= sizeof(krel) || optarg[0] == '.')
-			return cmd_usage_err("uninstall", "'%s' is not a kernel release", optarg);
-		snprintf(krel, sizeof(krel), "%s", optarg);
+		if ((ret = release_arg("uninstall", optarg, krel, sizeof(krel))))
+			return ret;
 	}
 	if (optind + 1 != argc)
 		return cmd_usage_err("uninstall", optind < argc ? "one module at a time" : "no module name given");
-	if (strchr(argv[optind], '/') || strlen(argv[optind]) >= sizeof(name) || argv[optind][0] == '.')
-		return cmd_usage_err("uninstall", "'%s' is not a module name", argv[optind]);
-	snprintf(name, sizeof(name), "%s", argv[optind]);
-	/* Accept "foo.ko" as well as "foo". */
-	if (strlen(name) > 3 && !strcmp(name + strlen(name) - 3, ".ko"))
-		name[strlen(name) - 3] = '\0';
+	/* Accept "foo.ko" as well as "foo"; what remains must be a name. */
+	len = strlen(argv[optind]);
+	if (len > 3 && !strcmp(argv[optind] + len - 3, ".ko"))
+		len -= 3;
+	if (len >= sizeof(name))
+		return name_arg("uninstall", argv[optind]);
+	memcpy(name, argv[optind], len);
+	name[len] = '\0';
+	if ((ret = name_arg("uninstall", name)))
+		return ret;
 	if (!krel[0] && (ret = running_release(krel, sizeof(krel))))
 		return ret;
 	p_info("uninstalling %s (%s)", name, krel);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* kpatch unload: disable, wait (reverse on a stall), remove. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,17 +15,24 @@
 
 static int unload_one(const char *arg, long timeout_ms)
 {
-	char name[64];
+	char name[64], why[160];
 	enum kp_live_state st;
 	struct kp_err err;
 	int ret;
 
+	/* Before it forms a sysfs path: `unload ../../x` writes nothing. */
+	ret = name_arg("unload", arg);
+	if (ret)
+		return ret;
 	/* The kernel spells module names with '_' only. */
 	snprintf(name, sizeof(name), "%s", arg);
 	for (char *c = name; *c; c++)
 		if (*c == '-')
 			*c = '_';
-	if (kp_patch_state(name, &st)) {
+	ret = kp_patch_state_why(name, &st, why, sizeof(why));
+	if (ret == -EINVAL)
+		return p_err(KP_E_KERNEL, "patch %s: its state cannot be read (%s); not touching it", name, why);
+	if (ret) {
 		/* No patch directory: a disabled or superseded module, or nothing. */
 		if (!kp_module_loaded(name))
 			return p_err(KP_E_NOTFOUND, "patch module %s is not loaded", name);

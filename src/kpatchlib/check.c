@@ -44,8 +44,9 @@ const struct kp_func_ref *kp_conflict(const struct kp_modfile *mf, const struct 
 	for (i = 0; i < live->n; i++) {
 		const struct kp_live_patch *p = &live->p[i];
 
+		/* A patch whose state cannot be read may well be enabled. */
 		if (!strcmp(p->name, mf->name) ||
-		    (p->state != KP_LIVE_ENABLED && p->state != KP_LIVE_PATCHING))
+		    (p->state != KP_LIVE_ENABLED && p->state != KP_LIVE_PATCHING && p->state != KP_LIVE_INVALID))
 			continue;
 		for (j = 0; j < mf->funcs.n; j++)
 			for (k = 0; k < p->funcs.n; k++)
@@ -138,7 +139,10 @@ static int check_loaded(struct kp_check *c, const char *krel, const struct kp_na
 		}
 		if (ret)
 			break;
-		if (kp_withdrawn_has(w, p->name, krel))
+		if (p->state == KP_LIVE_INVALID)
+			ret = add(c, KP_CHECK_CRITICAL, KP_FIND_INVALID_STATE, p->name,
+				  "%s is loaded but its state is unknown: %s", p->name, p->why);
+		else if (kp_withdrawn_has(w, p->name, krel))
 			ret = add(c, KP_CHECK_CRITICAL, KP_FIND_WITHDRAWN, p->name,
 				  "%s is loaded but withdrawn; unload it with `kpatch unload %s`", p->name, p->name);
 		else if (!kp_names_has(inst, p->name) && p->state != KP_LIVE_SUPERSEDED)

@@ -20,6 +20,7 @@ enum kp_level { KP_CHECK_OK = 0, KP_CHECK_WARNING = 1, KP_CHECK_CRITICAL = 2 };
 #define KP_FIND_TRANSITION	"transition-stalled"
 #define KP_FIND_WITHDRAWN	"withdrawn-loaded"
 #define KP_FIND_WITHDRAWN_INST	"withdrawn-installed"
+#define KP_FIND_INVALID_STATE	"invalid-state"
 
 struct kp_finding {
 	enum kp_level level;

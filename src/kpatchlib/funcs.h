@@ -20,6 +20,7 @@ struct kp_func_ref {
 struct kp_func_list {
 	size_t n;
 	struct kp_func_ref *f;
+	size_t cap;		/* allocated entries */
 };
 
 /* Append; returns the new entry or NULL when out of memory. */

@@ -13,6 +13,7 @@
 
 #include "kpatchlib/kernel.h"
 #include "kpatchlib/live.h"
+#include "kpatchlib/names.h"
 #include "kpatchlib/paths.h"
 
 unsigned long long kp_now_ms(void)
@@ -55,6 +56,10 @@ int kp_remove(const char *name, struct kp_err *err)
 	unsigned long long deadline = kp_now_ms() + 3000;
 	int ret;
 
+	if (kp_name_check(name, "", KP_E_USAGE, err)) {
+		kmod_unref(ctx);
+		return -1;
+	}
 	if (!ctx)
 		return kp_err_set(err, KP_E_SYSTEM, ENOMEM, "cannot create a libkmod context");
 	ret = kmod_module_new_from_name(ctx, name, &mod);
@@ -83,6 +88,8 @@ int kp_remove(const char *name, struct kp_err *err)
 
 static int patch_attr(const char *patch, const char *attr, char *buf, size_t size)
 {
+	if (!kp_name_ok(patch))
+		return -EINVAL;
 	return kp_path(buf, size, "%s/kernel/livepatch/%s/%s", kp_sysfs_root(), patch, attr);
 }
 
@@ -91,6 +98,8 @@ int kp_patch_enable(const char *patch, int on, struct kp_err *err)
 	char path[4096];
 	int ret;
 
+	if (kp_name_check(patch, "patch", KP_E_USAGE, err))
+		return -1;
 	if (patch_attr(patch, "enabled", path, sizeof(path)))
 		return kp_err_set(err, KP_E_SYSTEM, ENAMETOOLONG, "sysfs path too long");
 	ret = kp_write_str(path, on ? "1" : "0");
@@ -108,6 +117,8 @@ int kp_patch_force(const char *patch, struct kp_err *err)
 	char path[4096];
 	int ret;
 
+	if (kp_name_check(patch, "patch", KP_E_USAGE, err))
+		return -1;
 	if (patch_attr(patch, "force", path, sizeof(path)))
 		return kp_err_set(err, KP_E_SYSTEM, ENAMETOOLONG, "sysfs path too long");
 	ret = kp_write_str(path, "1");
@@ -132,6 +143,8 @@ int kp_patch_signal(const char *patch, struct kp_err *err)
 	char path[4096];
 	int ret;
 
+	if (kp_name_check(patch, "patch", KP_E_USAGE, err))
+		return -1;
 	if (patch_attr(patch, "signal", path, sizeof(path)))
 		return kp_err_set(err, KP_E_SYSTEM, ENAMETOOLONG, "sysfs path too long");
 	ret = kp_write_str(path, "1");
@@ -241,6 +254,8 @@ int kp_blockers(int target, struct kp_task **tasks, size_t *n, struct kp_err *er
 
 static int mark_path(const char *patch, char *buf, size_t size)
 {
+	if (!kp_name_ok(patch))
+		return -EINVAL;
 	return kp_path(buf, size, "%s/transition/%s", kp_run_dir(), patch);
 }
 

@@ -19,14 +19,26 @@ struct datasec {
 	size_t index;
 	Elf_Data *data;
 	struct reloc *r;
-	size_t nr;
+	size_t nr, cap;
+	size_t stride[2];	/* stride_of(.., 0 / 1), once known */
+	int have_stride[2];
+};
+
+/* Where some klp_object's funcs array starts: (section, offset), sorted. */
+struct start {
+	size_t sec, off;
 };
 
 struct klpelf {
 	Elf *elf;
 	struct datasec *ds;
 	size_t nds;
+	struct start *starts;
+	size_t nstarts;
 };
+
+/* A crafted file must not make us allocate without bound. */
+#define KLP_MAX_FUNCS 1000000
 
 static int sec_flags(Elf *elf, size_t index, GElf_Shdr *sh)
 {
@@ -148,10 +160,16 @@ static int collect(struct klpelf *k, size_t symtab_index)
 			    GELF_R_TYPE(rela.r_info) != R_X86_64_64 ||
 			    !gelf_getsym(symdata, (int)GELF_R_SYM(rela.r_info), &sym))
 				continue;
-			r = realloc(ds->r, (ds->nr + 1) * sizeof(*r));
-			if (!r)
-				return -ENOMEM;
-			ds->r = r;
+			/* Doubling: a module with 100,000 functions is read in linear time. */
+			if (ds->nr == ds->cap) {
+				size_t cap = ds->cap ? 2 * ds->cap : 64;
+
+				r = realloc(ds->r, cap * sizeof(*r));
+				if (!r)
+					return -ENOMEM;
+				ds->r = r;
+				ds->cap = cap;
+			}
 			r = &ds->r[ds->nr++];
 			r->off = rela.r_offset;
 			r->tsec = sym.st_shndx;
@@ -193,18 +211,47 @@ static const struct reloc *object_funcs(struct klpelf *k, const struct datasec *
 	return fds && is_func_entry(k->elf, fds, fr->tval) ? fr : NULL;
 }
 
-/* Is off the start of some klp_object's funcs array? */
-static int is_array_start(struct klpelf *k, size_t sec, size_t off)
+static int cmp_start(const void *a, const void *b)
 {
+	const struct start *x = a, *y = b;
+
+	if (x->sec != y->sec)
+		return x->sec < y->sec ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/*
+ * Index every klp_object's funcs target once (n log n), instead of
+ * rescanning all relocations for each function entry (n squared: 20,000
+ * functions took 0.8 s).
+ */
+static int index_starts(struct klpelf *k)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < k->nds; i++)
+		n += k->ds[i].nr;
+	k->starts = n ? calloc(n, sizeof(*k->starts)) : NULL;
+	if (n && !k->starts)
+		return -ENOMEM;
 	for (size_t i = 0; i < k->nds; i++)
 		for (size_t j = 0; j < k->ds[i].nr; j++) {
 			const struct reloc *r = &k->ds[i].r[j];
 
-			if (r->tsec == sec && r->tval == off && r->off >= 8 &&
-			    object_funcs(k, &k->ds[i], r->off - 8) == r)
-				return 1;
+			if (r->off >= 8 && object_funcs(k, &k->ds[i], r->off - 8) == r)
+				k->starts[k->nstarts++] = (struct start){ r->tsec, r->tval };
 		}
+	if (k->nstarts)
+		qsort(k->starts, k->nstarts, sizeof(*k->starts), cmp_start);
 	return 0;
+}
+
+/* Is off the start of some klp_object's funcs array? */
+static int is_array_start(const struct klpelf *k, size_t sec, size_t off)
+{
+	struct start key = { sec, off };
+
+	return k->nstarts && bsearch(&key, k->starts, k->nstarts, sizeof(key), cmp_start) != NULL;
 }
 
 /*
@@ -213,11 +260,13 @@ static int is_array_start(struct klpelf *k, size_t sec, size_t off)
  * between two consecutive entries of the same shape in a section (two
  * arrays are at least one terminator apart). 0 when there is only one.
  */
-static size_t stride_of(struct klpelf *k, const struct datasec *ds, int objects)
+static size_t stride_of(struct klpelf *k, struct datasec *ds, int objects)
 {
 	size_t best = 0, prev = 0;
 	int have = 0;
 
+	if (ds->have_stride[objects])
+		return ds->stride[objects];
 	for (size_t i = 0; i < ds->nr; i++) {
 		size_t off = ds->r[i].off;
 		int hit = objects ? off >= 8 && object_funcs(k, ds, off - 8) == &ds->r[i]
@@ -232,6 +281,8 @@ static size_t stride_of(struct klpelf *k, const struct datasec *ds, int objects)
 		prev = off;
 		have = 1;
 	}
+	ds->have_stride[objects] = 1;
+	ds->stride[objects] = best;
 	return best;
 }
 
@@ -239,16 +290,18 @@ static size_t stride_of(struct klpelf *k, const struct datasec *ds, int objects)
 static int walk_funcs(struct klpelf *k, const char *object, const struct reloc *fr,
 		      struct kp_func_list *funcs)
 {
-	const struct datasec *ds = datasec_find(k, fr->tsec);
+	struct datasec *ds = datasec_find(k, fr->tsec);
 	size_t stride = stride_of(k, ds, 0), off;
 
 	for (off = fr->tval;; off += stride) {
 		if (!is_func_entry(k->elf, ds, off) || (off != fr->tval && is_array_start(k, fr->tsec, off)))
 			return 0;
+		if (funcs->n >= KLP_MAX_FUNCS)
+			return -E2BIG;
 		if (!kp_funcs_add(funcs, object, reloc_string(k->elf, reloc_at(ds, off)),
 				  (unsigned long)read_u64(ds, off + 16)))
 			return -ENOMEM;
-		if (!stride)
+		if (!stride || off + stride < off)
 			return 0;
 	}
 }
@@ -256,8 +309,9 @@ static int walk_funcs(struct klpelf *k, const char *object, const struct reloc *
 /* Walk one klp_object array (objs of a klp_patch). */
 static int walk_objects(struct klpelf *k, const struct reloc *objs, struct kp_func_list *funcs)
 {
-	const struct datasec *ods = datasec_find(k, objs->tsec);
+	struct datasec *ods = datasec_find(k, objs->tsec);
 	size_t stride, off;
+	int ret;
 
 	if (!ods)
 		return 0;
@@ -268,9 +322,10 @@ static int walk_objects(struct klpelf *k, const struct reloc *objs, struct kp_fu
 
 		if (!fr)
 			return 0;
-		if (walk_funcs(k, oname ? oname : "vmlinux", fr, funcs))
-			return -ENOMEM;
-		if (!stride)
+		ret = walk_funcs(k, oname ? oname : "vmlinux", fr, funcs);
+		if (ret)
+			return ret;
+		if (!stride || off + stride < off)
 			return 0;
 	}
 }
@@ -286,7 +341,8 @@ int kp_klp_read(int fd, const char *what, struct kp_func_list *funcs,
 
 	*replace = 0;
 	elf_version(EV_CURRENT);
-	k.elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	/* Read, not mapped: a file cut short meanwhile is an error, not SIGBUS. */
+	k.elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (!k.elf || elf_kind(k.elf) != ELF_K_ELF || !gelf_getehdr(k.elf, &eh) ||
 	    eh.e_type != ET_REL) {
 		ret = kp_err_set(err, KP_E_INVALID, 0, "%s: not a kernel module (not an ELF relocatable object)", what);
@@ -306,6 +362,10 @@ int kp_klp_read(int fd, const char *what, struct kp_func_list *funcs,
 		ret = kp_err_set(err, KP_E_INVALID, 0, "%s: cannot read the symbol table or relocations", what);
 		goto out;
 	}
+	if (index_starts(&k)) {
+		ret = kp_err_set(err, KP_E_SYSTEM, ENOMEM, "%s: reading patched functions", what);
+		goto out;
+	}
 	/* Each klp_patch: mod -> __this_module, then objs -> klp_object[]. */
 	for (i = 0; i < k.nds; i++) {
 		const struct datasec *ds = &k.ds[i];
@@ -323,7 +383,13 @@ int kp_klp_read(int fd, const char *what, struct kp_func_list *funcs,
 			found = 1;
 			if (ds->data && ds->data->d_buf && ds->r[j].off + 24 < ds->data->d_size)
 				*replace |= ((char *)ds->data->d_buf)[ds->r[j].off + 24] != 0;
-			if (walk_objects(&k, objs, funcs)) {
+			ret = walk_objects(&k, objs, funcs);
+			if (ret == -E2BIG) {
+				ret = kp_err_set(err, KP_E_INVALID, 0, "%s: more than %d patched functions; not a module we can check",
+						 what, KLP_MAX_FUNCS);
+				goto out;
+			}
+			if (ret) {
 				ret = kp_err_set(err, KP_E_SYSTEM, ENOMEM, "%s: reading patched functions", what);
 				goto out;
 			}
@@ -335,6 +401,7 @@ out:
 	for (i = 0; i < k.nds; i++)
 		free(k.ds[i].r);
 	free(k.ds);
+	free(k.starts);
 	if (k.elf)
 		elf_end(k.elf);
 	return ret;

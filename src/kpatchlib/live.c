@@ -7,6 +7,10 @@
 #include <unistd.h>
 
 #include "kpatchlib/live.h"
+#include "common/regfile.h"
+#include "kpatchlib/names.h"
+#include "common/regfile.h"
+#include "kpatchlib/names.h"
 #include "kpatchlib/paths.h"
 
 static const char *const state_names[] = {
@@ -15,6 +19,7 @@ static const char *const state_names[] = {
 	[KP_LIVE_PATCHING] = "patching",
 	[KP_LIVE_UNPATCHING] = "unpatching",
 	[KP_LIVE_SUPERSEDED] = "superseded",
+	[KP_LIVE_INVALID] = "invalid",
 };
 
 const char *kp_live_state_name(enum kp_live_state s)
@@ -26,7 +31,8 @@ int kp_patch_exists(const char *patch)
 {
 	char path[4096];
 
-	if (kp_path(path, sizeof(path), "%s/kernel/livepatch/%s", kp_sysfs_root(), patch))
+	if (!kp_name_ok(patch) ||
+	    kp_path(path, sizeof(path), "%s/kernel/livepatch/%s", kp_sysfs_root(), patch))
 		return 0;
 	return access(path, F_OK) == 0;
 }
@@ -35,7 +41,7 @@ int kp_module_loaded(const char *name)
 {
 	char path[4096];
 
-	if (kp_path(path, sizeof(path), "%s/module/%s/initstate", kp_sysfs_root(), name))
+	if (!kp_name_ok(name) || kp_path(path, sizeof(path), "%s/module/%s/initstate", kp_sysfs_root(), name))
 		return 0;
 	return access(path, F_OK) == 0;
 }
@@ -44,15 +50,34 @@ static int read_attr(const char *patch, const char *attr, char *buf, size_t size
 {
 	char path[4096];
 
+	if (!kp_name_ok(patch))
+		return -EINVAL;
 	if (kp_path(path, sizeof(path), "%s/kernel/livepatch/%s/%s", kp_sysfs_root(), patch, attr))
 		return -ENAMETOOLONG;
 	return kp_read_line(path, buf, size);
 }
 
-int kp_patch_state(const char *patch, enum kp_live_state *state)
+/* "0" or "1"; -1 for anything else. */
+static int bool_attr(const char *s)
+{
+	return !strcmp(s, "1") ? 1 : !strcmp(s, "0") ? 0 : -1;
+}
+
+/* Never guess: a corrupt value is not "disabled" nor "unpatching". */
+static int invalid(const char *attr, const char *val, enum kp_live_state *state, char *why, size_t size)
+{
+	char q[64];
+
+	*state = KP_LIVE_INVALID;
+	if (why)
+		snprintf(why, size, "sysfs %s reads '%s', not 0 or 1", attr, kp_escape(val, q, sizeof(q)));
+	return -EINVAL;
+}
+
+int kp_patch_state_why(const char *patch, enum kp_live_state *state, char *why, size_t size)
 {
 	char en[16], tr[16];
-	int ret;
+	int ret, e, t;
 
 	ret = read_attr(patch, "enabled", en, sizeof(en));
 	if (ret)
@@ -60,12 +85,23 @@ int kp_patch_state(const char *patch, enum kp_live_state *state)
 	ret = read_attr(patch, "transition", tr, sizeof(tr));
 	if (ret)
 		return ret;
+	e = bool_attr(en);
+	t = bool_attr(tr);
+	if (e < 0)
+		return invalid("enabled", en, state, why, size);
+	if (t < 0)
+		return invalid("transition", tr, state, why, size);
 	/* During a transition "enabled" is the target state. */
-	if (!strcmp(tr, "1"))
-		*state = !strcmp(en, "1") ? KP_LIVE_PATCHING : KP_LIVE_UNPATCHING;
+	if (t)
+		*state = e ? KP_LIVE_PATCHING : KP_LIVE_UNPATCHING;
 	else
-		*state = !strcmp(en, "1") ? KP_LIVE_ENABLED : KP_LIVE_DISABLED;
+		*state = e ? KP_LIVE_ENABLED : KP_LIVE_DISABLED;
 	return 0;
+}
+
+int kp_patch_state(const char *patch, enum kp_live_state *state)
+{
+	return kp_patch_state_why(patch, state, NULL, 0);
 }
 
 static int skip_entry(const struct dirent *d)
@@ -149,7 +185,8 @@ static int add_superseded(struct kp_live *live, struct kp_err *err)
 	while ((d = readdir(md))) {
 		struct kp_live_patch *p;
 
-		if (skip_entry(d) || kp_live_find(live, d->d_name))
+		/* The kernel names modules; anything else is not one of them. */
+		if (skip_entry(d) || !kp_name_ok(d->d_name) || kp_live_find(live, d->d_name))
 			continue;
 		if (kp_path(path, sizeof(path), "%s/%s/taint", dir, d->d_name) ||
 		    kp_read_line(path, taint, sizeof(taint)) || !strchr(taint, 'K'))
@@ -182,7 +219,7 @@ int kp_live_read(struct kp_live *live, struct kp_err *err)
 	while ((d = readdir(ld))) {
 		struct kp_live_patch *p;
 
-		if (skip_entry(d))
+		if (skip_entry(d) || !kp_name_ok(d->d_name))
 			continue;
 		p = live_add(live, d->d_name);
 		if (!p) {
@@ -192,7 +229,8 @@ int kp_live_read(struct kp_live *live, struct kp_err *err)
 		}
 		p->has_sysfs = 1;
 		/* A patch may vanish while we read: keep what we saw. */
-		if (kp_patch_state(p->name, &p->state))
+		ret = kp_patch_state_why(p->name, &p->state, p->why, sizeof(p->why));
+		if (ret && ret != -EINVAL)
 			p->state = KP_LIVE_DISABLED;
 		if (!kp_path(path, sizeof(path), "%s/%s", dir, p->name)) {
 			ret = read_funcs(path, p);

@@ -17,12 +17,14 @@ enum kp_live_state {
 	KP_LIVE_PATCHING,	/* transition towards enabled */
 	KP_LIVE_UNPATCHING,	/* transition towards disabled */
 	KP_LIVE_SUPERSEDED,	/* module loaded, patch gone from sysfs */
+	KP_LIVE_INVALID,	/* sysfs attributes unreadable as a state */
 };
 
 struct kp_live_patch {
 	char name[64];
 	enum kp_live_state state;
 	int has_sysfs;
+	char why[160];		/* KP_LIVE_INVALID: what sysfs said */
 	struct kp_func_list funcs;
 };
 
@@ -37,8 +39,13 @@ const struct kp_live_patch *kp_live_find(const struct kp_live *live, const char 
 const char *kp_live_state_name(enum kp_live_state s);
 /* 1 when the patch directory exists in sysfs. */
 int kp_patch_exists(const char *patch);
-/* Read one patch's state; -ENOENT when it is not in sysfs. */
+/*
+ * Read one patch's state; -ENOENT when it is not in sysfs, -EINVAL (state
+ * KP_LIVE_INVALID) when "enabled" or "transition" is neither 0 nor 1.
+ */
 int kp_patch_state(const char *patch, enum kp_live_state *state);
+/* The same; why (may be NULL) says what was read when it is invalid. */
+int kp_patch_state_why(const char *patch, enum kp_live_state *state, char *why, size_t size);
 /* 1 when module name is loaded (a /sys/module/<name>/initstate exists). */
 int kp_module_loaded(const char *name);
 

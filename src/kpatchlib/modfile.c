@@ -10,13 +10,32 @@
 
 #include "common/vermagic.h"
 #include "kpatchlib/klpelf.h"
+#include "kpatchlib/modelf.h"
 #include "kpatchlib/modfile.h"
+#include "kpatchlib/names.h"
 
 static int set_field(char **dst, const char *v)
 {
 	free(*dst);
 	*dst = strdup(v ? v : "");
 	return *dst ? 0 : -ENOMEM;
+}
+
+/*
+ * The name forms paths (store, sysfs, run directory) and lines of output:
+ * checked here, the one place module names from files come in.
+ */
+static int set_name(struct kp_modfile *mf, const char *val, struct kp_err *err)
+{
+	char what[4200];
+
+	if (mf->name[0])
+		return kp_err_set(err, KP_E_INVALID, 0, "%s: module info has two name fields", mf->path);
+	snprintf(what, sizeof(what), "%s: module info name", mf->path);
+	if (kp_name_check(val, what, KP_E_INVALID, err))
+		return -1;
+	snprintf(mf->name, sizeof(mf->name), "%s", val);
+	return 0;
 }
 
 /* libkmod reads the module info; it opens the descriptor's own inode. */
@@ -26,7 +45,7 @@ static int read_modinfo(struct kp_modfile *mf, struct kp_err *err)
 	struct kmod_module *mod = NULL;
 	struct kmod_list *info = NULL, *it;
 	char fdpath[64];
-	int ret;
+	int ret, bad = 0;
 
 	ctx = kmod_new(NULL, NULL);
 	if (!ctx)
@@ -44,9 +63,10 @@ static int read_modinfo(struct kp_modfile *mf, struct kp_err *err)
 		const char *key = kmod_module_info_get_key(it);
 		const char *val = kmod_module_info_get_value(it);
 
-		if (!strcmp(key, "name"))
-			snprintf(mf->name, sizeof(mf->name), "%s", val ? val : "");
-		else if (!strcmp(key, "vermagic"))
+		if (!strcmp(key, "name")) {
+			if (!bad && set_name(mf, val ? val : "", err))
+				bad = 1;
+		} else if (!strcmp(key, "vermagic"))
 			ret |= set_field(&mf->vermagic, val);
 		else if (!strcmp(key, "description"))
 			ret |= set_field(&mf->description, val);
@@ -63,7 +83,9 @@ static int read_modinfo(struct kp_modfile *mf, struct kp_err *err)
 		else if (!strcmp(key, "livepatch"))
 			mf->livepatch = val && !strcmp(val, "Y");
 	}
-	if (ret) {
+	if (bad) {
+		ret = -1;
+	} else if (ret) {
 		kp_err_set(err, KP_E_SYSTEM, ENOMEM, "%s: reading module info", mf->path);
 		ret = -1;
 	} else if (!mf->name[0]) {
@@ -76,38 +98,62 @@ out:
 	return ret < 0 ? -1 : 0;
 }
 
+/*
+ * Whoever may write the file may put code into the kernel, and can rewrite
+ * it between these checks and finit_module: only root (or the caller
+ * itself, who needs no trick to load its own code) may own it, and neither
+ * group nor others may write it.
+ */
+static int check_owner(const struct kp_modfile *mf, const struct stat *st, struct kp_err *err)
+{
+	unsigned int mode = (unsigned int)(st->st_mode & 07777);
+
+	if (st->st_mode & S_IWOTH)
+		return kp_err_set(err, KP_E_INVALID, 0, "%s: writable by others (mode %04o); refusing to use it",
+				  mf->path, mode);
+	if (st->st_mode & S_IWGRP)
+		return kp_err_set(err, KP_E_INVALID, 0, "%s: writable by its group (mode %04o); refusing to use it",
+				  mf->path, mode);
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return kp_err_set(err, KP_E_INVALID, 0, "%s: owned by uid %u, not by root; refusing to use it (chown root)",
+				  mf->path, (unsigned int)st->st_uid);
+	return 0;
+}
+
+/* Open without blocking (a FIFO would hang), then only a regular file. */
+static int open_regular(struct kp_modfile *mf, int flags, struct stat *st, struct kp_err *err)
+{
+	int oflags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+
+	if (flags & KP_OPEN_STRICT)
+		oflags |= O_NOFOLLOW;
+	mf->fd = open(mf->path, oflags);
+	if (mf->fd < 0) {
+		if (errno == ELOOP && (flags & KP_OPEN_STRICT))
+			return kp_err_set(err, KP_E_INVALID, 0, "%s: is a symbolic link; give the real file", mf->path);
+		return kp_err_set(err, errno == ENOENT ? KP_E_NOTFOUND : KP_E_SYSTEM, errno,
+				  "cannot open %s", mf->path);
+	}
+	if (fstat(mf->fd, st))
+		return kp_err_set(err, KP_E_SYSTEM, errno, "cannot stat %s", mf->path);
+	if (!S_ISREG(st->st_mode))
+		return kp_err_set(err, KP_E_INVALID, 0, "%s: not a regular file", mf->path);
+	if (fcntl(mf->fd, F_SETFL, fcntl(mf->fd, F_GETFL) & ~O_NONBLOCK))
+		return kp_err_set(err, KP_E_SYSTEM, errno, "cannot use %s", mf->path);
+	return 0;
+}
+
 int kp_modfile_open(const char *path, int flags, struct kp_modfile *mf, struct kp_err *err)
 {
 	struct stat st;
-	int oflags = O_RDONLY | O_CLOEXEC;
 
 	memset(mf, 0, sizeof(*mf));
 	mf->fd = -1;
 	snprintf(mf->path, sizeof(mf->path), "%s", path);
-	if (flags & KP_OPEN_STRICT)
-		oflags |= O_NOFOLLOW;
-	mf->fd = open(path, oflags);
-	if (mf->fd < 0) {
-		if (errno == ELOOP)
-			return kp_err_set(err, KP_E_INVALID, 0, "%s: is a symbolic link; give the real file", path);
-		return kp_err_set(err, errno == ENOENT ? KP_E_NOTFOUND : KP_E_SYSTEM, errno,
-				  "cannot open %s", path);
-	}
-	if (fstat(mf->fd, &st)) {
-		kp_err_set(err, KP_E_SYSTEM, errno, "cannot stat %s", path);
+	if (open_regular(mf, flags, &st, err) || check_owner(mf, &st, err))
 		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		kp_err_set(err, KP_E_INVALID, 0, "%s: not a regular file", path);
-		goto fail;
-	}
-	/* Whoever may write the file may put code into the kernel. */
-	if (st.st_mode & S_IWOTH) {
-		kp_err_set(err, KP_E_INVALID, 0, "%s: writable by others (mode %04o); refusing to use it",
-			   path, (unsigned int)(st.st_mode & 07777));
-		goto fail;
-	}
-	if (read_modinfo(mf, err))
+	/* libkmod asserts on some malformed files: nothing reaches it unchecked. */
+	if (kp_modelf_check(mf->fd, st.st_size, path, err) || read_modinfo(mf, err))
 		goto fail;
 	/* Only livepatch modules carry klp structures; kp_modfile_check says why others fail. */
 	if (mf->livepatch && kp_klp_read(mf->fd, path, &mf->funcs, &mf->replace, err))

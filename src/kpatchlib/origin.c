@@ -9,10 +9,13 @@
 #include <unistd.h>
 
 #include "kpatchlib/origin.h"
+#include "kpatchlib/names.h"
 #include "kpatchlib/paths.h"
 
 static int record_path(const char *name, char *buf, size_t size)
 {
+	if (!kp_name_ok(name))
+		return -EINVAL;
 	return kp_path(buf, size, "%s/loaded/%s", kp_run_dir(), name);
 }
 

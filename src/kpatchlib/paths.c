@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kpatchlib/paths.h"
@@ -49,12 +50,18 @@ int kp_path(char *buf, size_t size, const char *fmt, ...)
 
 int kp_read_line(const char *path, char *buf, size_t size)
 {
+	struct stat st;
 	ssize_t n;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* sysfs, procfs and our own records are regular files; a FIFO must not hang us. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
 	n = read(fd, buf, size - 1);
 	if (n < 0) {
 		n = -errno;

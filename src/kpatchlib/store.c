@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/regfile.h"
+#include "kpatchlib/names.h"
 #include "kpatchlib/paths.h"
 #include "kpatchlib/store.h"
 
@@ -20,6 +22,8 @@ void kp_names_free(struct kp_names *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = 0;
+	l->nbad = 0;
+	l->bad[0] = '\0';
 }
 
 int kp_names_has(const struct kp_names *l, const char *s)
@@ -53,7 +57,26 @@ static int cmp_str(const void *a, const void *b)
 
 int kp_store_path(const char *krel, const char *name, char *buf, size_t size)
 {
+	/* Defence in depth: callers check first, with a message of their own. */
+	if (!kp_release_ok(krel) || !kp_name_ok(name))
+		return -EINVAL;
 	return kp_path(buf, size, "%s/%s/%s.ko", kp_lib_dir(), krel, name);
+}
+
+int kp_store_has(const char *krel, const char *name)
+{
+	char path[4096];
+	struct stat st;
+
+	return !kp_store_path(krel, name, path, sizeof(path)) && !lstat(path, &st) && S_ISREG(st.st_mode);
+}
+
+/* A listed entry that cannot be a name: counted, never used in a path. */
+static int names_bad(struct kp_names *l, const char *s)
+{
+	if (!l->nbad++)
+		kp_escape(s, l->bad, sizeof(l->bad));
+	return 0;
 }
 
 /* want_dirs: kernel directories; else *.ko regular files. */
@@ -71,6 +94,7 @@ static int list_dir(const char *dir, int want_dirs, struct kp_names *out, struct
 	}
 	while ((d = readdir(dh))) {
 		size_t len = strlen(d->d_name);
+		char name[256];
 		int ret;
 
 		if (d->d_name[0] == '.')
@@ -78,11 +102,13 @@ static int list_dir(const char *dir, int want_dirs, struct kp_names *out, struct
 		if (want_dirs) {
 			if (d->d_type != DT_DIR)
 				continue;
-			ret = names_add(out, d->d_name, len);
+			ret = kp_release_ok(d->d_name) ? names_add(out, d->d_name, len)
+						       : names_bad(out, d->d_name);
 		} else {
 			if (d->d_type != DT_REG || len < 4 || strcmp(d->d_name + len - 3, ".ko"))
 				continue;
-			ret = names_add(out, d->d_name, len - 3);
+			snprintf(name, sizeof(name), "%.*s", (int)(len - 3), d->d_name);
+			ret = kp_name_ok(name) ? names_add(out, name, len - 3) : names_bad(out, d->d_name);
 		}
 		if (ret) {
 			closedir(dh);
@@ -100,6 +126,9 @@ int kp_store_list(const char *krel, struct kp_names *out, struct kp_err *err)
 {
 	char dir[4096];
 
+	memset(out, 0, sizeof(*out));
+	if (kp_release_check(krel, "", KP_E_USAGE, err))
+		return -1;
 	if (kp_path(dir, sizeof(dir), "%s/%s", kp_lib_dir(), krel))
 		return kp_err_set(err, KP_E_SYSTEM, ENAMETOOLONG, "install path too long");
 	return list_dir(dir, 0, out, err);
@@ -159,6 +188,8 @@ int kp_store_install(const struct kp_modfile *mf, const char *krel, struct kp_er
 	char dir[4096], tmp[4096], dst[4096];
 	int fd, dfd, ret;
 
+	if (kp_release_check(krel, "", KP_E_USAGE, err) || kp_name_check(mf->name, "", KP_E_INVALID, err))
+		return -1;
 	if (kp_path(dir, sizeof(dir), "%s/%s", kp_lib_dir(), krel) ||
 	    kp_path(tmp, sizeof(tmp), "%s/.%s.ko.XXXXXX", dir, mf->name) ||
 	    kp_store_path(krel, mf->name, dst, sizeof(dst)))
@@ -197,6 +228,8 @@ int kp_store_uninstall(const char *krel, const char *name, struct kp_err *err)
 {
 	char path[4096];
 
+	if (kp_release_check(krel, "", KP_E_USAGE, err) || kp_name_check(name, "", KP_E_USAGE, err))
+		return -1;
 	if (kp_store_path(krel, name, path, sizeof(path)))
 		return kp_err_set(err, KP_E_SYSTEM, ENAMETOOLONG, "install path too long");
 	if (unlink(path)) {

@@ -14,13 +14,19 @@
 struct kp_names {
 	size_t n;
 	char **v;
+	/* Listings only: entries whose name is not a module name (or kernel
+	 * release), left out; the first one escaped for a message. */
+	size_t nbad;
+	char bad[160];
 };
 
 void kp_names_free(struct kp_names *l);
 int kp_names_has(const struct kp_names *l, const char *s);
 
-/* Path of an installed module for krel. */
+/* Path of an installed module for krel; -EINVAL when krel or name is not one. */
 int kp_store_path(const char *krel, const char *name, char *buf, size_t size);
+/* 1 when a regular file <name>.ko is installed for krel (never opens it). */
+int kp_store_has(const char *krel, const char *name);
 /* Module names installed for krel, sorted; empty when the directory is missing. */
 int kp_store_list(const char *krel, struct kp_names *out, struct kp_err *err);
 /* Kernel releases that have a directory, sorted. */

@@ -1,86 +1,143 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "kpatchlib/names.h"
 #include "kpatchlib/paths.h"
 #include "kpatchlib/withdrawn.h"
 
-static int valid_name_char(char c)
+/*
+ * A clean text line has no NUL and no control character but a tab (and
+ * the '\r' of a CRLF file). Anything else means a damaged file (zeroes
+ * after a crash, a binary dropped by mistake): refuse it, never skip it,
+ * or a withdrawn module would load.
+ */
+static int check_bytes(const char *line, size_t len, const char *what, unsigned int lineno,
+		       struct kp_err *err)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '-';
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (!c)
+			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: NUL byte in the withdrawn list; the file is damaged, refusing to trust it",
+					  what, lineno);
+		if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
+			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: control character \\x%02x in the withdrawn list; the file is damaged, refusing to trust it",
+					  what, lineno, c);
+	}
+	return 0;
 }
 
-int kp_withdrawn_parse(struct kp_withdrawn *w, const char *text, const char *what, struct kp_err *err)
+static int parse_entry(struct kp_withdrawn *w, char *p, const char *what, unsigned int lineno,
+		       struct kp_err *err)
 {
-	const char *line = text;
+	struct kp_withdrawn_entry *e;
+	char where[4200], *at = strchr(p, '@');
+
+	if (at)
+		*at++ = '\0';
+	snprintf(where, sizeof(where), "%s:%u:", what, lineno);
+	if (!*p || (at && !*at))
+		return kp_err_set(err, KP_E_INVALID, 0, "%s expected NAME or NAME@RELEASE", where);
+	if (kp_name_check(p, where, KP_E_INVALID, err) ||
+	    (at && kp_release_check(at, where, KP_E_INVALID, err)))
+		return -1;
+	e = realloc(w->e, (w->n + 1) * sizeof(*e));
+	if (!e)
+		return kp_err_set(err, KP_E_SYSTEM, ENOMEM, "reading %s", what);
+	w->e = e;
+	e = &w->e[w->n++];
+	/* Module names compare with '-' and '_' equal, as the kernel does. */
+	for (char *c = p; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	snprintf(e->name, sizeof(e->name), "%s", p);
+	snprintf(e->krel, sizeof(e->krel), "%s", at ? at : "");
+	return 0;
+}
+
+int kp_withdrawn_parse(struct kp_withdrawn *w, const char *text, size_t size, const char *what,
+		       struct kp_err *err)
+{
+	const char *line = text, *stop = text + size;
 	unsigned int lineno = 0;
 
-	while (line && *line) {
-		const char *end = strchr(line, '\n');
-		size_t len = end ? (size_t)(end - line) : strlen(line);
-		char buf[256], *p, *at, *hash;
-		struct kp_withdrawn_entry *e;
+	while (line < stop) {
+		const char *end = memchr(line, '\n', (size_t)(stop - line));
+		size_t len = end ? (size_t)(end - line) : (size_t)(stop - line);
+		char buf[256], *p, *hash;
 
 		lineno++;
+		if (check_bytes(line, len, what, lineno, err))
+			return -1;
 		if (len >= sizeof(buf))
 			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: line too long", what, lineno);
 		memcpy(buf, line, len);
 		buf[len] = '\0';
-		line = end ? end + 1 : NULL;
+		line = end ? end + 1 : stop;
 		hash = strchr(buf, '#');
 		if (hash)
 			*hash = '\0';
 		p = buf + strspn(buf, " \t");
 		p[strcspn(p, " \t\r")] = '\0';
-		if (!*p)
-			continue;
-		at = strchr(p, '@');
-		if (at)
-			*at++ = '\0';
-		for (char *c = p; *c; c++)
-			if (!valid_name_char(*c))
-				return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: '%s' is not a module name", what, lineno, p);
-		if (!*p || strlen(p) >= sizeof(e->name) || (at && (!*at || strlen(at) >= sizeof(e->krel))))
-			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: expected NAME or NAME@RELEASE", what, lineno);
-		e = realloc(w->e, (w->n + 1) * sizeof(*e));
-		if (!e)
-			return kp_err_set(err, KP_E_SYSTEM, ENOMEM, "reading %s", what);
-		w->e = e;
-		e = &w->e[w->n++];
-		/* Module names compare with '-' and '_' equal, as the kernel does. */
-		for (char *c = p; *c; c++)
-			if (*c == '-')
-				*c = '_';
-		snprintf(e->name, sizeof(e->name), "%s", p);
-		snprintf(e->krel, sizeof(e->krel), "%s", at ? at : "");
+		if (*p && parse_entry(w, p, what, lineno, err))
+			return -1;
 	}
 	return 0;
 }
 
+/* The list may not be trusted in part: a file we cannot read whole is an error. */
+#define WITHDRAWN_MAX (1 << 20)
+
 static int load_file(struct kp_withdrawn *w, const char *path, struct kp_err *err)
 {
-	FILE *f = fopen(path, "re");
-	char *text = NULL;
-	size_t size = 0;
-	ssize_t len;
+	/* O_NONBLOCK: a FIFO must not hang the boot service. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+	char *text;
+	size_t len = 0;
 	int ret;
 
-	if (!f)
+	if (fd < 0)
 		return errno == ENOENT ? 0 : kp_err_set(err, KP_E_SYSTEM, errno, "cannot read %s", path);
-	/* Read it whole; -1 at once means an empty file (or an error). */
-	len = getdelim(&text, &size, '\0', f);
-	ret = len < 0 && ferror(f);
-	fclose(f);
-	if (ret) {
+	if (fstat(fd, &st)) {
+		ret = kp_err_set(err, KP_E_SYSTEM, errno, "cannot stat %s", path);
+	} else if (S_ISDIR(st.st_mode)) {
+		ret = kp_err_set(err, KP_E_INVALID, 0, "%s is a directory, not a withdrawn list file", path);
+	} else if (!S_ISREG(st.st_mode)) {
+		ret = kp_err_set(err, KP_E_INVALID, 0, "%s is not a regular file; refusing to read it as a withdrawn list", path);
+	} else if (st.st_size > WITHDRAWN_MAX) {
+		ret = kp_err_set(err, KP_E_INVALID, 0, "%s: larger than %d bytes; not a withdrawn list", path, WITHDRAWN_MAX);
+	} else if (!(text = malloc((size_t)st.st_size + 1))) {
+		ret = kp_err_set(err, KP_E_SYSTEM, ENOMEM, "reading %s", path);
+	} else {
+		ret = 0;
+		/* Read to the end, not to st_size: the file may have grown. */
+		while (!ret && len <= (size_t)st.st_size) {
+			ssize_t n = read(fd, text + len, (size_t)st.st_size + 1 - len);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				ret = kp_err_set(err, KP_E_SYSTEM, errno, "cannot read %s", path);
+			else if (n == 0)
+				break;
+			else
+				len += (size_t)n;
+		}
+		if (!ret && len > (size_t)st.st_size)
+			ret = kp_err_set(err, KP_E_SYSTEM, EAGAIN, "%s changed while being read", path);
+		if (!ret)
+			ret = kp_withdrawn_parse(w, text, len, path, err);
 		free(text);
-		return kp_err_set(err, KP_E_SYSTEM, EIO, "cannot read %s", path);
 	}
-	ret = kp_withdrawn_parse(w, len > 0 ? text : "", path, err);
-	free(text);
+	close(fd);
 	return ret;
 }
 
@@ -102,8 +159,12 @@ int kp_withdrawn_load(struct kp_withdrawn *w, struct kp_err *err)
 	if (load_file(w, path, err))
 		goto fail;
 	n = scandir(dir, &ents, skip, alphasort);
-	if (n < 0)
-		return errno == ENOENT ? 0 : kp_err_set(err, KP_E_SYSTEM, errno, "cannot read %s", dir);
+	if (n < 0 && errno == ENOENT)
+		return 0;
+	if (n < 0) {
+		kp_err_set(err, KP_E_SYSTEM, errno, "cannot read %s", dir);
+		goto fail;
+	}
 	for (i = 0; i < n; i++) {
 		if (!ret && (kp_path(path, sizeof(path), "%s/%s", dir, ents[i]->d_name) ||
 			     load_file(w, path, err)))

@@ -10,7 +10,9 @@
  * Withdrawn patches: <conf dir>/withdrawn, kept by the administrator, and
  * every file in <conf dir>/withdrawn.d/, dropped there by packages. One
  * entry per line, "name" (any kernel) or "name@release"; '#' starts a
- * comment; blank lines are ignored.
+ * comment; blank lines are ignored. A file that is not clean text (a NUL
+ * or control byte), a directory or not a regular file is an error: the
+ * list fails closed.
  */
 struct kp_withdrawn_entry {
 	char name[64];
@@ -23,8 +25,12 @@ struct kp_withdrawn {
 };
 
 int kp_withdrawn_load(struct kp_withdrawn *w, struct kp_err *err);
-/* Parse one file's text (exposed for tests); appends to w. */
-int kp_withdrawn_parse(struct kp_withdrawn *w, const char *text, const char *what, struct kp_err *err);
+/*
+ * Parse one file's text, size bytes (exposed for tests); appends to w.
+ * A NUL or control byte, an invalid name or release fails the whole list.
+ */
+int kp_withdrawn_parse(struct kp_withdrawn *w, const char *text, size_t size, const char *what,
+		       struct kp_err *err);
 int kp_withdrawn_has(const struct kp_withdrawn *w, const char *name, const char *krel);
 void kp_withdrawn_free(struct kp_withdrawn *w);
 

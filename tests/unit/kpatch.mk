@@ -12,3 +12,6 @@ UNIT_TESTS += $(BUILD)/test/test_kpatch_check
 $(BUILD)/obj/tests/unit/test_kpatch_cli.o: CFLAGS += -DKPATCH_BIN='"$(abspath $(BUILD))/bin/kpatch"'
 $(BUILD)/test/test_kpatch_cli: $(BUILD)/obj/tests/unit/test_kpatch_cli.o $(BUILD)/obj/tests/unit/test_kpatch_fake.o | $(BUILD)/bin/kpatch
 UNIT_TESTS += $(BUILD)/test/test_kpatch_cli
+# Hostile input: traversal names, malformed and mutated ELF, damaged lists.
+$(BUILD)/test/test_kpatch_robust: $(BUILD)/obj/tests/unit/test_kpatch_robust.o $(KPATCH_TEST_LIBS)
+UNIT_TESTS += $(BUILD)/test/test_kpatch_robust

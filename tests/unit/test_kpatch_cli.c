@@ -65,11 +65,14 @@ static const char *install(const char *krel, const char *name, const char *cves)
 static int setup(void **state)
 {
 	fake_setup();
+	/* A command that hangs (a FIFO read) fails the test instead. */
+	alarm(120);
 	return 0;
 }
 
 static int teardown(void **state)
 {
+	alarm(0);
 	fake_teardown();
 	return 0;
 }
@@ -100,7 +103,7 @@ static void test_usage_errors(void **state)
 		{ "load --bogus x.ko", 2, "kpatch: error: load: unknown option '--bogus' (see kpatch load --help)\n" },
 		{ "unload", 2, "kpatch: error: unload: no module given (see kpatch unload --help)\n" },
 		{ "install", 2, "kpatch: error: install: no module file given (see kpatch install --help)\n" },
-		{ "install -k ../x a.ko", 2, "kpatch: error: install: '../x' is not a kernel release (see kpatch install --help)\n" },
+		{ "install -k ../x a.ko", 2, "kpatch: error: install: '../x' is not a kernel release (has a '/') (see kpatch install --help)\n" },
 		{ "uninstall a b", 2, "kpatch: error: uninstall: one module at a time (see kpatch uninstall --help)\n" },
 		{ "list extra", 2, "kpatch: error: list: unexpected argument 'extra' (see kpatch list --help)\n" },
 		{ "info", 2, "kpatch: error: info: no module given (see kpatch info --help)\n" },
@@ -348,6 +351,232 @@ static void test_unload_stall_reported(void **state)
 	assert_string_equal(v, "1");
 }
 
+static int present(const char *rel)
+{
+	struct stat st;
+
+	return lstat(fake_path(rel), &st) == 0;
+}
+
+/* Names from the command line are checked before they form any path. */
+static void test_traversal_on_the_command_line(void **state)
+{
+	static const struct { const char *args; const char *msg; } cases[] = {
+		{ "unload ../../other", "kpatch: error: unload: '../../other' is not a module name (has a '/') (see kpatch unload --help)\n" },
+		{ "unload 'a b'", "kpatch: error: unload: 'a b' is not a module name (has a space) (see kpatch unload --help)\n" },
+		{ "load 'a b'", "kpatch: error: load: 'a b' is not a module name (has a space) (see kpatch load --help)\n" },
+		{ "info 'a;b'", "kpatch: error: info: 'a;b' is not a module name (has a character other than letters, digits, '_' and '-') (see kpatch info --help)\n" },
+		{ "info -k ../../x kp_a", "kpatch: error: info: '../../x' is not a kernel release (has a '/') (see kpatch info --help)\n" },
+		{ "uninstall -k 'a b' kp_a", "kpatch: error: uninstall: 'a b' is not a kernel release (has a space) (see kpatch uninstall --help)\n" },
+		{ "uninstall '..'", "kpatch: error: uninstall: '..' is not a module name (has a character other than letters, digits, '_' and '-') (see kpatch uninstall --help)\n" },
+		{ "force --confirm-permanent ../../other", "kpatch: error: force: '../../other' is not a module name (has a '/') (see kpatch force --help)\n" },
+	};
+	char v[16];
+
+	fake_write("sys/other/enabled", "1\n");
+	fake_write("sys/other/transition", "0\n");
+	fake_write("sys/other/force", "");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		print_message("kpatch %s\n", cases[i].args);
+		assert_int_equal(run(cases[i].args), 2);
+		assert_string_equal(err, cases[i].msg);
+		assert_string_equal(out, "");
+	}
+	/* Nothing written outside the patch's directory. */
+	slurp("sys/other/enabled", v, sizeof(v));
+	assert_string_equal(v, "1\n");
+	slurp("sys/other/force", v, sizeof(v));
+	assert_string_equal(v, "");
+	assert_false(present("run"));
+}
+
+/* A module whose .modinfo name is a path, a line break or too long. */
+static void test_crafted_module_names(void **state)
+{
+	static const struct { const char *c_name, *msg; } cases[] = {
+		{ "./../../esc/ESCAPED", "module info name './../../esc/ESCAPED' is not a module name (has a '/')\n" },
+		{ "kp_a\\nkp_forged (" FAKE_KREL ")", "module info name 'kp_a\\x0akp_forged (" FAKE_KREL ")' is not a module name (has a control character)\n" },
+		{ "a234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890",
+		  "is not a module name (is longer than the kernel's limit of 55 characters)\n" },
+	};
+	char args[4200];
+
+	fake_mkdir("esc");
+	fake_write("victim", "keep\n");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fake_ko_opts o = { .name = cases[i].c_name, .livepatch = 1, .funcs = { "f" } };
+		char rel[64];
+
+		snprintf(rel, sizeof(rel), "src/bad%zu.ko", i);
+		snprintf(args, sizeof(args), "install %s", fake_ko(rel, &o));
+		print_message("%s\n", cases[i].c_name);
+		assert_int_equal(run(args), 4);
+		assert_non_null(strstr(err, cases[i].msg));
+		assert_non_null(strstr(err, "kpatch: error: "));
+		assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);	/* one line */
+		/* load: refused before the kernel, no record written or removed. */
+		snprintf(args, sizeof(args), "load %s", fake_path(rel));
+		assert_int_equal(run(args), 4);
+		assert_non_null(strstr(err, cases[i].msg));
+	}
+	assert_false(present("esc/ESCAPED.ko"));
+	assert_false(present("lib/" FAKE_KREL));
+	assert_false(present("run"));
+	assert_true(present("victim"));
+	assert_int_equal(run("list"), 0);
+	assert_string_equal(out, "Loaded patch modules:\nInstalled patch modules:\n");
+}
+
+static void corrupt_shstrndx(const char *path)
+{
+	FILE *f = fopen(path, "r+b");
+	unsigned char b[2];
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0x3e, SEEK_SET), 0);
+	assert_int_equal(fread(b, 1, 2, f), 2);
+	b[0] += 2;
+	assert_int_equal(fseek(f, 0x3e, SEEK_SET), 0);
+	assert_int_equal(fwrite(b, 1, 2, f), 2);
+	fclose(f);
+}
+
+/* One malformed module: one line for it, and the others still handled. */
+static void test_malformed_module_does_not_abort(void **state)
+{
+	char args[4200];
+
+	install(FAKE_KREL, "kp_a", "CVE-2099-1");
+	fake_patch("kp_a", 1, 0, cmdline_fn);	/* loaded: load --all skips it */
+	corrupt_shstrndx(install(FAKE_KREL, "kp_bad", NULL));
+	snprintf(args, sizeof(args), "info %s", fake_path("lib/" FAKE_KREL "/kp_bad.ko"));
+	assert_int_equal(run(args), 4);
+	snprintf(args, sizeof(args), "kpatch: error: %s: not a valid kernel module (section name table index out of range)\n",
+		 fake_path("lib/" FAKE_KREL "/kp_bad.ko"));
+	assert_string_equal(err, args);
+	assert_int_equal(run("info kp_bad"), 4);
+	assert_int_equal(run("load --all"), 8);
+	assert_string_equal(out, "patch module kp_a is already loaded\n");
+	assert_non_null(strstr(err, args));
+	assert_non_null(strstr(err, "kpatch: error: 1 of 2 patch modules for kernel " FAKE_KREL " failed to load: kp_bad\n"));
+	assert_int_equal(run("list"), 0);
+	assert_string_equal(out, "Loaded patch modules:\nkp_a [enabled] CVE-2099-1\nInstalled patch modules:\n"
+				 "kp_a (" FAKE_KREL ") CVE-2099-1\nkp_bad (" FAKE_KREL ")\n");
+	assert_non_null(strstr(err, "kpatch: warning: "));
+	assert_non_null(strstr(err, "kp_bad.ko: not a valid kernel module"));
+	assert_int_equal(run("--json list"), 0);
+	assert_non_null(strstr(out, "{\"name\":\"kp_bad\",\"kernel\":\"" FAKE_KREL "\",\"cves\":[],\"error\":\""));
+	/* A file in the store named like no module: named (escaped), never loaded. */
+	fake_write("lib/" FAKE_KREL "/x y.ko", "");
+	assert_int_equal(run("load --all"), 8);
+	assert_non_null(strstr(err, "kpatch: error: 1 file(s) in "));
+	assert_non_null(strstr(err, "are not named like a module, e.g. 'x y.ko'; not loaded\n"));
+	assert_non_null(strstr(err, "2 of 3 patch modules for kernel " FAKE_KREL " failed to load: 1 badly named file(s), kp_bad\n"));
+}
+
+static void test_fifos_do_not_hang(void **state)
+{
+	struct fake_ko_opts o = { .name = "kp_new", .livepatch = 1, .funcs = { "f" } };
+	char args[4200];
+
+	fake_mkdir("m");
+	assert_int_equal(mkfifo(fake_path("m/x.ko"), 0644), 0);
+	snprintf(args, sizeof(args), "info %s", fake_path("m/x.ko"));
+	assert_int_equal(run(args), 4);
+	assert_non_null(strstr(err, "x.ko: not a regular file\n"));
+	snprintf(args, sizeof(args), "install %s", fake_path("m/x.ko"));
+	assert_int_equal(run(args), 4);
+	snprintf(args, sizeof(args), "load %s", fake_path("m/x.ko"));
+	assert_int_equal(run(args), 4);
+	/* An installed FIFO: info's "installed:" line does not open it. */
+	fake_mkdir("lib/" FAKE_KREL2);
+	assert_int_equal(mkfifo(fake_path("lib/" FAKE_KREL2 "/kp_new.ko"), 0644), 0);
+	snprintf(args, sizeof(args), "info %s", fake_ko("m/kp_new.ko", &o));
+	assert_int_equal(run(args), 0);
+	assert_non_null(strstr(out, "installed:   -\n"));
+	/* The withdrawn list as a FIFO refuses the load, without hanging. */
+	fake_mkdir("etc");
+	assert_int_equal(mkfifo(fake_path("etc/withdrawn"), 0644), 0);
+	snprintf(args, sizeof(args), "load %s", fake_path("m/kp_new.ko"));
+	assert_int_equal(run(args), 4);
+	assert_non_null(strstr(err, "etc/withdrawn is not a regular file; refusing to read it as a withdrawn list\n"));
+}
+
+/* A damaged withdrawn list makes check UNKNOWN, never OK. */
+static void test_withdrawn_damaged(void **state)
+{
+	FILE *f;
+
+	install(FAKE_KREL, "kp_w", NULL);
+	fake_patch("kp_w", 1, 0, cmdline_fn);
+	fake_write("etc/withdrawn", "");
+	f = fopen(fake_path("etc/withdrawn"), "wb");
+	assert_non_null(f);
+	fwrite("other\n\0\0\0\0kp_w\n", 1, 15, f);
+	fclose(f);
+	assert_int_equal(run("check"), 3);
+	assert_non_null(strstr(err, "etc/withdrawn:2: NUL byte in the withdrawn list; the file is damaged, refusing to trust it\n"));
+	assert_int_equal(run("--json check"), 3);
+	assert_non_null(strstr(out, "\"code\":3}"));
+	assert_int_equal(unlink(fake_path("etc/withdrawn")), 0);
+	fake_mkdir("etc/withdrawn");
+	assert_int_equal(run("check"), 3);
+	assert_non_null(strstr(err, "etc/withdrawn is a directory, not a withdrawn list file\n"));
+	assert_null(strstr(err, "Input/output error"));
+}
+
+/* sysfs says neither 0 nor 1: unknown, not "unpatching", and left alone. */
+static void test_corrupt_enabled(void **state)
+{
+	char v[16];
+
+	install(FAKE_KREL, "kp_c", NULL);
+	fake_patch("kp_c", 1, 1, cmdline_fn);
+	fake_write("sys/kernel/livepatch/kp_c/enabled", "2\n");
+	assert_int_equal(run("list"), 0);
+	assert_string_equal(out, "Loaded patch modules:\nkp_c [invalid]\nInstalled patch modules:\nkp_c (" FAKE_KREL ")\n");
+	assert_string_equal(err, "kpatch: warning: patch kp_c: state unknown: sysfs enabled reads '2', not 0 or 1\n");
+	assert_int_equal(run("check"), 2);
+	assert_string_equal(out, "CRITICAL: kp_c is loaded but its state is unknown: sysfs enabled reads '2', not 0 or 1\n");
+	assert_int_equal(run("info kp_c"), 0);
+	assert_non_null(strstr(out, "state:       invalid (sysfs enabled reads '2', not 0 or 1)\n"));
+	assert_int_equal(run("unload kp_c"), 7);
+	assert_string_equal(err, "kpatch: error: patch kp_c: its state cannot be read (sysfs enabled reads '2', not 0 or 1); not touching it\n");
+	slurp("sys/kernel/livepatch/kp_c/enabled", v, sizeof(v));
+	assert_string_equal(v, "2\n");
+}
+
+/* check's usage errors: exit 3 (UNKNOWN) and "code":3, the same number. */
+static void test_check_json_codes_agree(void **state)
+{
+	assert_int_equal(run("--json check --bogus"), 3);
+	assert_string_equal(out, "{\"error\":\"check: unknown option '--bogus' (see kpatch check --help)\",\"code\":3}\n");
+	assert_int_equal(run("--json check --transition-threshold x"), 3);
+	assert_non_null(strstr(out, "\"code\":3}"));
+	assert_int_equal(run("--json check extra"), 3);
+	assert_non_null(strstr(out, "\"code\":3}"));
+	fake_write("proc/sys/kernel/osrelease", "../../x\n");
+	assert_int_equal(run("--json check"), 3);
+	assert_string_equal(out, "{\"error\":\"the running kernel's release '../../x' is not a kernel release (has a '/')\",\"code\":3}\n");
+	assert_int_equal(system("rm -rf \"$KPATCH_SYSFS_ROOT/kernel/livepatch\""), 0);
+	fake_write("proc/sys/kernel/osrelease", FAKE_KREL "\n");
+	assert_int_equal(run("--json check"), 3);
+	assert_non_null(strstr(out, "\"code\":3}"));
+}
+
+static void test_group_writable_refused(void **state)
+{
+	struct fake_ko_opts o = { .name = "kp_g", .livepatch = 1, .funcs = { "f" } };
+	char args[4200];
+	const char *ko = fake_ko("src/kp_g.ko", &o);
+
+	chmod(ko, 0664);
+	snprintf(args, sizeof(args), "install %s", ko);
+	assert_int_equal(run(args), 4);
+	assert_non_null(strstr(err, "kp_g.ko: writable by its group (mode 0664); refusing to use it\n"));
+	assert_false(present("lib/" FAKE_KREL "/kp_g.ko"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +592,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_install_uninstall, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signal_and_force, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unload_stall_reported, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_traversal_on_the_command_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crafted_module_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_module_does_not_abort, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fifos_do_not_hang, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_withdrawn_damaged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt_enabled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_json_codes_agree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_writable_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("kpatch_cli", tests, NULL, NULL);

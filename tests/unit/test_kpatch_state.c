@@ -139,22 +139,24 @@ static void test_transition_age(void **state)
 	assert_int_equal(kp_transition_age("p"), -1);
 }
 
+/* A string literal's bytes, NULs included. */
+#define PARSE(w, lit, what, err) kp_withdrawn_parse(w, lit, sizeof(lit) - 1, what, err)
+
 static void test_withdrawn_parse(void **state)
 {
 	struct kp_withdrawn w = { 0 };
 	struct kp_err err = { 0 };
 
-	assert_int_equal(kp_withdrawn_parse(&w, "# vendor list\n\n  kpatch-a  # regression\nkpatch_b@" FAKE_KREL2 "\n",
-					    "t", &err), 0);
+	assert_int_equal(PARSE(&w, "# vendor list\n\n  kpatch-a  # regression\nkpatch_b@" FAKE_KREL2 "\n", "t", &err), 0);
 	assert_int_equal(w.n, 2);
 	assert_true(kp_withdrawn_has(&w, "kpatch_a", FAKE_KREL));	/* '-' and '_' equal */
 	assert_true(kp_withdrawn_has(&w, "kpatch_a", FAKE_KREL2));
 	assert_true(kp_withdrawn_has(&w, "kpatch_b", FAKE_KREL2));
 	assert_false(kp_withdrawn_has(&w, "kpatch_b", FAKE_KREL));
 	assert_false(kp_withdrawn_has(&w, "kpatch_c", FAKE_KREL));
-	assert_int_equal(kp_withdrawn_parse(&w, "ok\nbad/name\n", "list", &err), -1);
-	assert_string_equal(err.msg, "list:2: 'bad/name' is not a module name");
-	assert_int_equal(kp_withdrawn_parse(&w, "name@\n", "list", &err), -1);
+	assert_int_equal(PARSE(&w, "ok\nbad/name\n", "list", &err), -1);
+	assert_string_equal(err.msg, "list:2: 'bad/name' is not a module name (has a '/')");
+	assert_int_equal(PARSE(&w, "name@\n", "list", &err), -1);
 	assert_string_equal(err.msg, "list:1: expected NAME or NAME@RELEASE");
 	kp_withdrawn_free(&w);
 }

@@ -325,7 +325,8 @@ static void test_record_written_sanitised(void **state)
 		pid_t p = spawn("h", unload);
 
 		assert_true(wait_for_text("run/lock", "\nkpatch unload -t 0.3 kp_s?x kp_s\n", 5000));
-		assert_int_equal(wait_rc(p), 3);
+		/* Whatever it then says of its arguments. */
+		assert_int_not_equal(wait_rc(p), 0);
 	}
 }
 

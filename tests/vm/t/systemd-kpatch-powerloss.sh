@@ -2,7 +2,7 @@
 # Power loss during `kpatch install`, on a real disk and a real systemd:
 # the guest installs two 16 MiB builds of kpt_lp_cmdline (same module, own
 # padding) in turn, and the host kills QEMU with SIGKILL at a random moment
-# after the guest said it started. The next boot must find the old or the
+# of the second install. The next boot must find the old or the
 # new module, byte for byte; kpatch.service (load --all) succeeds, `kpatch
 # check` is OK or names the module, and the next install removes any
 # temporary file left. The guest's disk cache decides which build survives,
@@ -36,7 +36,7 @@ if [ -f /var/lib/kpt-boot-killed ]; then
 	elif cmp -s $ko /modules/big-b.ko; then which=b
 	else fail "$ko is neither build: $(ls -la $store)"; fi
 	ok "after the power loss the store holds build $which, byte for byte"
-	echo "outcome: $which"
+	echo "outcome: build $which"
 	for f in $store/* $store/.[!.]*; do
 		[ -e "$f" ] || continue
 		case ${f##*/} in
@@ -85,27 +85,43 @@ expect_rc 0 "install build a" -- kpatch install /modules/big-a.ko
 G
 vm_sd_boot "$img" "$VM_OUT/boot1.sh" || fail "boot 1 (install) failed"
 
-# A boot the host cuts off: kill -9 QEMU 0-8 s after the loop started.
-power_cut() {
-	local boot=$1 bg tpid qpid delay log
-	vm_sd_boot -t 600 "$img" "$VM_OUT/loop.sh" >/dev/null 2>&1 &
-	bg=$!
-	log="$VM_OUT/powerloss.boot$boot/output.log"
+# Wait up to 300 s for a line in a boot's output; fail if the boot ends first.
+wait_line() {
+	local log=$1 line=$2 bg=$3
 	for _ in $(seq 3000); do
-		grep -q "install loop started" "$log" 2>/dev/null && break
-		kill -0 $bg 2>/dev/null || { cat "$log"; fail "boot $boot ended before the install loop"; }
+		tr -d '\r' <"$log" 2>/dev/null | grep -qx "$line" && return 0
+		kill -0 "$bg" 2>/dev/null || { tr -d '\r' <"$log"; fail "the boot ended before '$line'"; }
 		sleep 0.1
 	done
-	grep -q "install loop started" "$log" || fail "boot $boot: the install loop did not start"
-	delay=$(awk -v s=$RANDOM 'BEGIN { srand(s); printf "%.2f", rand() * 8 }')
-	sleep "$delay"
+	fail "no '$line' within 300 s"
+}
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# A boot the host cuts off: the guest's first install (b over a) is timed,
+# then QEMU is killed with SIGKILL at a random moment within 1.5 times that
+# after the second install (a over b) started.
+power_cut() {
+	local boot=$1 bg tpid qpid t0 took delay log
+	vm_sd_boot -t 900 "$img" "$VM_OUT/loop.sh" >/dev/null 2>&1 &
+	bg=$!
+	log="$VM_OUT/powerloss.boot$boot/output.log"
+	wait_line "$log" "install loop started" $bg
+	t0=$(now_ms)
+	wait_line "$log" "install 1 done" $bg
+	took=$(($(now_ms) - t0))
+	wait_line "$log" "install 2 of build a started" $bg
+	delay=$((RANDOM * 32768 + RANDOM))
+	delay=$((delay % (took * 3 / 2 + 1)))
+	sleep "$((delay / 1000)).$(printf '%03d' $((delay % 1000)))"
 	# Our own QEMU: the child of the timeout that vm_sd_boot started.
 	tpid=$(pgrep -P $bg -x timeout)
 	qpid=$(pgrep -P "$tpid" -f qemu-system)
 	[ -n "$qpid" ] || fail "boot $boot: no QEMU to kill"
 	kill -9 "$qpid"
 	wait $bg
-	echo "boot $boot: QEMU killed ${delay} s into the install loop, after: $(tr -d '\r' <"$log" | grep '^install ' | tail -n 1)"
+	# What this boot's check found of the previous cut.
+	tr -d '\r' <"$log" | grep -E '^(ok|outcome|temporary file left):'
+	echo "boot $boot: install 1 took $took ms; QEMU killed $delay ms into install 2, after: $(tr -d '\r' <"$log" | grep '^install ' | tail -n 1)"
 	grep "install .* failed" "$log" && fail "boot $boot: an install failed before the power cut"
 	return 0
 }
@@ -117,4 +133,11 @@ for c in $(seq "$cycles"); do
 	boot=$((boot + 1))
 done
 vm_sd_boot "$img" "$VM_OUT/final.sh" || fail "boot $boot (check after the last power cut) failed"
-echo "power cuts: $cycles; outcomes: $(cat "$VM_OUT"/powerloss.boot*/output.log | tr -d '\r' | grep -o 'outcome: [ab]' | sort | uniq -c | tr -s ' \n' ' ')"
+# Old or new, against the install each cut interrupted (the last one started).
+old=0 new=0
+for b in $(seq 2 $((cycles + 1))); do
+	cut=$(tr -d '\r' <"$VM_OUT/powerloss.boot$b/output.log" | sed -n 's/^install [0-9]* of build \([ab]\) started$/\1/p' | tail -n 1)
+	got=$(tr -d '\r' <"$VM_OUT/powerloss.boot$((b + 1))/output.log" | sed -n 's/^outcome: build \([ab]\)$/\1/p')
+	if [ "$got" = "$cut" ]; then new=$((new + 1)); else old=$((old + 1)); fi
+done
+echo "power cuts: $cycles; the store held the old module after $old, the new one after $new"

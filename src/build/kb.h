@@ -92,6 +92,9 @@ struct kb {
 	int max_objects;	/* --max-objects: a header may rebuild this many (0: default) */
 	char **patches;
 	int npatches;
+	int patches_owned;	/* patches[0..this) are our absolute paths, freed with kb */
+	char *name_owned;	/* name and config when they are not arguments */
+	char *config_owned;
 
 	/* environment */
 	char *self_dir;		/* where kpatch-build lives */
@@ -128,6 +131,9 @@ struct kb {
 
 	struct kb_err err;
 };
+
+/* state.c: frees everything the build holds (any step may have failed). */
+void kb_free(struct kb *kb);
 
 /* run.c: fork/exec with an argument vector; output to log (or inherited). */
 int kb_run(const char *const argv[], const char *cwd, const char *log);

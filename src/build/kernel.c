@@ -60,14 +60,18 @@ int kb_locate_kernel(struct kb *kb)
 	}
 	free(complete);
 	kb->headers = kb_path("%s/build", kb->kdir);
-	ver = kb_read_file(kb_path("%s/version", kb->kdir), &len);
-	if (!ver || !len)
+	complete = kb_path("%s/version", kb->kdir);
+	ver = kb_read_file(complete, &len);
+	free(complete);
+	if (!ver || !len) {
+		free(ver);
 		return kb_fail(&kb->err, KB_EENV, "kernel %s: %s/version is missing or empty",
 			       kb->krel, kb->kdir);
+	}
 	ver[strcspn(ver, "\n")] = '\0';
 	kb->pkgversion = ver;
 	if (!kb->config)
-		kb->config = kb_path("%s/config", kb->kdir);
+		kb->config = kb->config_owned = kb_path("%s/config", kb->kdir);
 	if (!kb_exists(kb->config))
 		return kb_fail(&kb->err, KB_EUSAGE, "config %s: %s", kb->config, strerror(ENOENT));
 	return 0;

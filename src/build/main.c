@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "common/regfile.h"
 #include "build/kb.h"
 #include "build/depindex.h"
 #include "build/sign.h"
@@ -113,11 +115,57 @@ static char *module_name(const char *given, const char *patch)
 /* Signing is a step after the pipeline, so its options live here. */
 static const char *sign_key, *sign_cert;
 
+/* The long option whose value is VAL, for a message; NULL if none. */
+static const char *long_name(int val)
+{
+	for (const struct option *o = long_opts; o->name; o++)
+		if (o->val == val)
+			return o->name;
+	return NULL;
+}
+
+/* How many long options start with the NAME given (more than one: ambiguous). */
+static int prefix_matches(const char *name)
+{
+	int n = 0;
+
+	for (const struct option *o = long_opts; o->name; o++)
+		n += !strncmp(o->name, name, strlen(name));
+	return n;
+}
+
+/*
+ * getopt's own messages are off (opterr = 0): a bad option is one line of
+ * ours, naming the option (escaped: it is the caller's text) and what is
+ * wrong with it. C is getopt_long's ':' or '?'.
+ */
+static int bad_option(struct kb *kb, int c, char **argv)
+{
+	const char *elem = argv[optind - 1], *lname = long_name(optopt);
+	char opt[128], shown[160];
+
+	/* a long option's element is the one getopt just passed; a short one is -C */
+	if (!strncmp(elem, "--", 2) && (c == ':' || !optopt || lname))
+		snprintf(opt, sizeof(opt), "%.*s", (int)strcspn(elem, "="), elem);
+	else
+		snprintf(opt, sizeof(opt), "-%c", optopt);
+	kp_escape(opt, shown, sizeof(shown));
+	if (c == ':')
+		return kb_fail(&kb->err, KB_EUSAGE, "%s: option requires an argument; see kpatch-build --help",
+			       shown);
+	if (optopt && lname)
+		return kb_fail(&kb->err, KB_EUSAGE, "%s: option takes no argument; see kpatch-build --help",
+			       shown);
+	return kb_fail(&kb->err, KB_EUSAGE, "%s: %s option; see kpatch-build --help", shown,
+		       !optopt && prefix_matches(opt + 2) > 1 ? "ambiguous" : "unknown");
+}
+
 static int parse_args(struct kb *kb, int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "k:s:c:n:o:j:vh", long_opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":k:s:c:n:o:j:vh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': kb->krel = optarg; break;
 		case 's': kb->sourcedir = optarg; break;
@@ -161,7 +209,7 @@ static int parse_args(struct kb *kb, int argc, char **argv)
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case OPT_VERSION: printf("kpatch-build %s\n", KPATCH_VERSION); exit(0);
 		default:
-			return kb_fail(&kb->err, KB_EUSAGE, "bad option; see kpatch-build --help");
+			return bad_option(kb, c, argv);
 		}
 	}
 	if (optind >= argc)
@@ -173,6 +221,24 @@ static int parse_args(struct kb *kb, int argc, char **argv)
 	if (kb->name && (!*kb->name || strlen(kb->name) > 55))
 		return kb_fail(&kb->err, KB_EUSAGE, "--name '%s': 1 to 55 characters", kb->name);
 	return kb_sign_check_args(&kb->err, sign_key, sign_cert);
+}
+
+/*
+ * The module's path may exist already, but only as a regular file to
+ * replace: writing into a FIFO would block, into a directory fail after
+ * the whole build.
+ */
+static int output_not_file(struct kb *kb)
+{
+	struct stat st;
+	char shown[256];
+
+	if (stat(kb->module_path, &st) || S_ISREG(st.st_mode))
+		return 0;
+	return kb_fail(&kb->err, KB_EUSAGE, "--output %s: %s is %s, not a regular file", kb->output,
+		       kp_escape(kb->module_path, shown, sizeof(shown)),
+		       S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" :
+		       "a special file");
 }
 
 static int setup_env(struct kb *kb)
@@ -203,7 +269,7 @@ static int setup_env(struct kb *kb)
 
 		kb->jobs = c > 0 ? (int)c : 1;
 	}
-	kb->name = module_name(kb->name, kb->patches[0]);
+	kb->name = kb->name_owned = module_name(kb->name, kb->patches[0]);
 	if (!kb->output)
 		kb->output = ".";
 	{
@@ -224,10 +290,12 @@ static int setup_env(struct kb *kb)
 		 * only when the module is written, so a failed build leaves
 		 * no directories behind.
 		 */
+		kb->output_dir = dir;
 		if (*dir && (rc = kb_check_dir(dir)))
 			return kb_fail(&kb->err, KB_EUSAGE, "--output %s: cannot write into %s: %s",
 				       kb->output, dir, strerror(-rc));
-		kb->output_dir = dir;
+		if (output_not_file(kb))
+			return -1;
 	}
 	{
 		const char *tmpdir = getenv("TMPDIR");
@@ -315,6 +383,7 @@ int main(int argc, char **argv)
 			kb_rmtree(kb.work);
 		fprintf(stderr, "kpatch-build: error: interrupted by signal %d; nothing was written\n",
 			(int)interrupted);
+		kb_free(&kb);
 		return 128 + interrupted;
 	}
 	if (kb.work) {
@@ -328,6 +397,7 @@ int main(int argc, char **argv)
 	}
 	if (ret) {
 		fprintf(stderr, "kpatch-build: error: %s\n", kb.err.msg);
+		kb_free(&kb);
 		return kb.err.code ? kb.err.code : KB_EENV;
 	}
 	for (size_t i = 0; i < kb.nfuncs; i++) {
@@ -341,5 +411,6 @@ int main(int argc, char **argv)
 	printf("kpatch-build: built %s for %s in %.1f s: %zu function%s patched (%s), %zu new, %zu livepatch symbol%s\n",
 	       kb.module_path, kb.krel, now() - t0, changed, changed == 1 ? "" : "s", names,
 	       added, kb.nrefs, kb.nrefs == 1 ? "" : "s");
+	kb_free(&kb);
 	return 0;
 }

@@ -305,7 +305,7 @@ int kb_read_patches(struct kb *kb)
 		fd = abs ? kp_open_regular(abs, &kind) : -1;
 		if (fd == KP_NOT_REGULAR) {
 			free(abs);
-			return kb_fail(&kb->err, KB_EUSAGE, "%s: %s, not a patch file", shown, kind);
+			return kb_fail(&kb->err, KB_EUSAGE, "%s: %s, not a regular file", shown, kind);
 		}
 		if (fd >= 0)
 			close(fd);
@@ -316,6 +316,7 @@ int kb_read_patches(struct kb *kb)
 		}
 		/* From here on the patch is named by its absolute path (patch -d). */
 		kb->patches[i] = abs;
+		kb->patches_owned = i + 1;
 		ret = read_patch(kb, abs, text);
 		free(text);
 		if (ret)

@@ -121,12 +121,26 @@ static int fetch_system_map(struct kb *kb, const char *tmp, const char *log)
 	return 0;
 }
 
+static int run_probe(struct kb *kb, const char *tree, const char *out, const char *log,
+		     const char *src, const char *asmf, const char *cmdf);
+
 /* Compile the probe to assembly and turn its "#KPSIZE" lines into JSON. */
 static int probe_entry_sizes(struct kb *kb, const char *tree, const char *out, const char *log)
 {
 	char *src = kb_path("%s/kernel/kpatch_entry_size_probe.c", tree);
 	char *asmf = kb_path("%s/kernel/kpatch_entry_size_probe.s", tree);
 	char *cmdf = kb_path("%s/kernel/.kpatch_entry_size_probe.s.cmd", tree);
+	int ret = run_probe(kb, tree, out, log, src, asmf, cmdf);
+
+	free(src);
+	free(asmf);
+	free(cmdf);
+	return ret;
+}
+
+static int run_probe(struct kb *kb, const char *tree, const char *out, const char *log,
+		     const char *src, const char *asmf, const char *cmdf)
+{
 	char *text, *line, *save, json[2048];
 	size_t len, used = 0;
 	int n = 0;
@@ -174,17 +188,22 @@ static bool same_content(const char *a, const char *b)
 static int prepare_tree(struct kb *kb, const char *tree, const char *log)
 {
 	char *dotconfig = kb_path("%s/.config", tree);
+	int ret = 0;
 
 	if (kb_copy_file(kb->config, dotconfig))
-		return kb_fail(&kb->err, KB_EENV, "cannot copy %s to %s", kb->config, dotconfig);
+		ret = kb_fail(&kb->err, KB_EENV, "cannot copy %s to %s", kb->config, dotconfig);
+	free(dotconfig);
+	if (ret)
+		return ret;
 	kb_progress(kb, "preparing the source tree (make olddefconfig prepare)");
 	if (make_in(kb, tree, "olddefconfig", log) || make_in(kb, tree, "prepare", log)) {
 		char *tail = kb_log_tail(log, 3);
 
-		return kb_fail(&kb->err, KB_EENV, "make prepare failed in %s: %s (log: %s)",
-			       tree, tail, log);
+		ret = kb_fail(&kb->err, KB_EENV, "make prepare failed in %s: %s (log: %s)",
+			      tree, tail, log);
+		free(tail);
 	}
-	return 0;
+	return ret;
 }
 
 /* An existing, user-given tree: prepared in place, once. */
@@ -193,76 +212,89 @@ static int use_sourcedir(struct kb *kb)
 	char *mk = kb_path("%s/Makefile", kb->sourcedir);
 	char *autoconf = kb_path("%s/include/generated/autoconf.h", kb->sourcedir);
 	char *log = kb_path("%s/prepare.log", kb->work);
+	int ret;
 
-	if (!kb_exists(mk))
-		return kb_fail(&kb->err, KB_EUSAGE, "source directory %s: no Makefile; is it a kernel tree?",
-			       kb->sourcedir);
-	kb->tree = realpath(kb->sourcedir, NULL);
-	if (!kb_exists(autoconf) && prepare_tree(kb, kb->tree, log))
-		return -1;
-	kb->entry_sizes = kb_path("%s/entry-sizes.json", kb->work);
-	return probe_entry_sizes(kb, kb->tree, kb->entry_sizes, log);
+	if (!kb_exists(mk)) {
+		ret = kb_fail(&kb->err, KB_EUSAGE, "source directory %s: no Makefile; is it a kernel tree?",
+			      kb->sourcedir);
+	} else {
+		kb->tree = realpath(kb->sourcedir, NULL);
+		ret = !kb_exists(autoconf) ? prepare_tree(kb, kb->tree, log) : 0;
+		kb->entry_sizes = kb_path("%s/entry-sizes.json", kb->work);
+		if (!ret)
+			ret = probe_entry_sizes(kb, kb->tree, kb->entry_sizes, log);
+	}
+	free(mk);
+	free(autoconf);
+	free(log);
+	return ret;
 }
 
-int kb_prepare_tree(struct kb *kb)
+/* Whether PATH/NAME exists. */
+static bool exists_in(const char *path, const char *name)
 {
-	char *lockpath, *complete, *tmp = NULL, *log, *map;
-	int lock, ret = -1;
+	char *p = kb_path("%s/%s", path, name);
+	bool yes = kb_exists(p);
 
-	if (kb->sourcedir && use_sourcedir(kb))
-		return -1;
-	kb->srcroot = kb_path("%s/src/%s", kb->cache, kb->krel);
-	complete = kb_path("%s/.complete", kb->srcroot);
-	if (kb->sourcedir)
-		goto symbols;
-	if (kb_mkdirs(kb_path("%s/src", kb->cache)))
-		return kb_fail(&kb->err, KB_EENV, "cannot create %s/src", kb->cache);
-	lockpath = kb_path("%s/src/%s.lock", kb->cache, kb->krel);
-	lock = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (lock < 0 || flock(lock, LOCK_EX))
-		return kb_fail(&kb->err, KB_EENV, "cannot lock %s: %s", lockpath, strerror(errno));
-	if (kb_exists(complete)) {
-		if (kb->config_given && !same_content(kb->config, kb_path("%s/config", kb->srcroot))) {
-			kb_fail(&kb->err, KB_EUSAGE,
-				"--config %s differs from the config the cached tree was prepared with (%s/config); remove %s to prepare it again, or use --sourcedir",
-				kb->config, kb->srcroot, kb->srcroot);
-			goto out;
-		}
-		kb_progress(kb, "using the prepared tree in %s", kb->srcroot);
-		ret = 0;
-		goto out;
+	free(p);
+	return yes;
+}
+
+/* The cached tree's config must be the one given with --config. */
+static int same_config(struct kb *kb)
+{
+	char *cached = kb_path("%s/config", kb->srcroot);
+	bool same = same_content(kb->config, cached);
+
+	free(cached);
+	if (same)
+		return 0;
+	return kb_fail(&kb->err, KB_EUSAGE,
+		       "--config %s differs from the config the cached tree was prepared with (%s/config); remove %s to prepare it again, or use --sourcedir",
+		       kb->config, kb->srcroot, kb->srcroot);
+}
+
+/* Debian's image package ships a one-line placeholder System.map: fetched instead. */
+static int copy_system_map(struct kb *kb, const char *tmp, const char *log)
+{
+	char *map = kb_path("%s/System.map", kb->kdir), *to = kb_path("%s/System.map", tmp);
+	struct ksyms ks;
+	int ret;
+
+	if (!ksyms_load_map(map, &ks) && ks.n >= KSYMS_MIN_REAL) {
+		ksyms_free(&ks);
+		ret = kb_copy_file(map, to);
+		if (ret)
+			kb_fail(&kb->err, KB_EENV, "cannot copy %s to %s: %s", map, to, strerror(-ret));
+	} else {
+		ksyms_free(&ks);
+		ret = fetch_system_map(kb, tmp, log);
 	}
-	kb_progress(kb, "no prepared tree for %s yet; preparing it once (about a minute)", kb->krel);
-	/* Prepared where it stays: kbuild and the tools record absolute paths. */
-	tmp = kb->srcroot;
-	log = kb_path("%s/prepare.log", tmp);
+	free(map);
+	free(to);
+	return ret;
+}
+
+/* A fresh tree in TMP (the cache's src/<krel>): source, prepare, entry sizes, marker. */
+static int prepare_cached(struct kb *kb, const char *tmp, const char *complete)
+{
+	char *log = kb_path("%s/prepare.log", tmp), *config = kb_path("%s/config", tmp);
+	char *tree = kb_path("%s/tree", tmp), *sizes = kb_path("%s/entry-sizes.json", tmp);
+	int ret = -1;
+
 	kb_rmtree(tmp);
 	if (kb_mkdirs(tmp)) {
 		kb_fail(&kb->err, KB_EENV, "cannot create %s", tmp);
 		goto out;
 	}
-	map = kb_path("%s/System.map", kb->kdir);
-	{
-		struct ksyms ks;
-
-		/* Debian's image package ships a one-line placeholder System.map. */
-		if (!ksyms_load_map(map, &ks) && ks.n >= KSYMS_MIN_REAL) {
-			ksyms_free(&ks);
-			if (kb_copy_file(map, kb_path("%s/System.map", tmp)))
-				goto out;
-		} else {
-			ksyms_free(&ks);
-			if (fetch_system_map(kb, tmp, log))
-				goto out;
-		}
-	}
-	if (kb_copy_file(kb->config, kb_path("%s/config", tmp))) {
+	if (copy_system_map(kb, tmp, log))
+		goto out;
+	if (kb_copy_file(kb->config, config)) {
 		kb_fail(&kb->err, KB_EENV, "cannot copy %s into %s", kb->config, tmp);
 		goto out;
 	}
-	if (fetch_source(kb, tmp, log) ||
-	    prepare_tree(kb, kb_path("%s/tree", tmp), log) ||
-	    probe_entry_sizes(kb, kb_path("%s/tree", tmp), kb_path("%s/entry-sizes.json", tmp), log))
+	if (fetch_source(kb, tmp, log) || prepare_tree(kb, tree, log) ||
+	    probe_entry_sizes(kb, tree, sizes, log))
 		goto out;
 	/* The marker comes last: without it the tree is never used. */
 	if (kb_write_file(complete, kb->pkgversion, strlen(kb->pkgversion))) {
@@ -271,15 +303,62 @@ int kb_prepare_tree(struct kb *kb)
 	}
 	ret = 0;
 out:
-	close(lock);
-	if (ret)
-		return ret;
-	kb->tree = kb_path("%s/tree", kb->srcroot);
-	kb->entry_sizes = kb_path("%s/entry-sizes.json", kb->srcroot);
-symbols:
+	free(log);
+	free(config);
+	free(tree);
+	free(sizes);
+	return ret;
+}
+
+/* The cached tree of this release, prepared once under a lock. */
+static int cached_tree(struct kb *kb)
+{
+	char *dir = kb_path("%s/src", kb->cache), *lockpath = kb_path("%s/%s.lock", dir, kb->krel);
+	char *complete = kb_path("%s/.complete", kb->srcroot);
+	int lock = -1, ret = -1;
+
+	if (kb_mkdirs(dir)) {
+		kb_fail(&kb->err, KB_EENV, "cannot create %s", dir);
+		goto out;
+	}
+	lock = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (lock < 0 || flock(lock, LOCK_EX)) {
+		kb_fail(&kb->err, KB_EENV, "cannot lock %s: %s", lockpath, strerror(errno));
+		goto out;
+	}
+	if (kb_exists(complete)) {
+		if (kb->config_given && same_config(kb))
+			goto out;
+		kb_progress(kb, "using the prepared tree in %s", kb->srcroot);
+		ret = 0;
+		goto out;
+	}
+	kb_progress(kb, "no prepared tree for %s yet; preparing it once (about a minute)", kb->krel);
+	/* Prepared where it stays: kbuild and the tools record absolute paths. */
+	ret = prepare_cached(kb, kb->srcroot, complete);
+out:
+	if (lock >= 0)
+		close(lock);
+	free(dir);
+	free(lockpath);
+	free(complete);
+	return ret;
+}
+
+int kb_prepare_tree(struct kb *kb)
+{
+	if (kb->sourcedir && use_sourcedir(kb))
+		return -1;
+	kb->srcroot = kb_path("%s/src/%s", kb->cache, kb->krel);
+	if (!kb->sourcedir) {
+		if (cached_tree(kb))
+			return -1;
+		kb->tree = kb_path("%s/tree", kb->srcroot);
+		kb->entry_sizes = kb_path("%s/entry-sizes.json", kb->srcroot);
+	}
 	if (kb->symbols)
 		kb->sysmap = strdup(kb->symbols);
-	else if (kb_exists(kb_path("%s/System.map", kb->srcroot)))
+	else if (exists_in(kb->srcroot, "System.map"))
 		kb->sysmap = kb_path("%s/System.map", kb->srcroot);
 	else	/* --sourcedir before any Debian-mode build of this release */
 		kb->sysmap = kb_path("%s/System.map", kb->kdir);

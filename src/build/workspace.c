@@ -41,17 +41,25 @@ static int overlay_in_own_namespace(struct kb *kb, const char *upper, const char
 int kb_workspace_open(struct kb *kb)
 {
 	char *upper = kb_path("%s/upper", kb->work), *wdir = kb_path("%s/ovl-work", kb->work);
+	bool mounted = false;
+	int ret = 0;
 
 	if (kb_mkdirs(upper) || kb_mkdirs(wdir))
-		return kb_fail(&kb->err, KB_EENV, "cannot create directories in %s", kb->work);
-	if (geteuid() != 0) {
+		ret = kb_fail(&kb->err, KB_EENV, "cannot create directories in %s", kb->work);
+	else if (geteuid() != 0)
 		kb_progress(kb, "copying the source tree (an overlay mount needs root)");
-	} else if (!overlay_in_own_namespace(kb, upper, wdir)) {
+	else if (!overlay_in_own_namespace(kb, upper, wdir))
+		mounted = true;
+	else
+		kb_progress(kb, "copying the source tree (overlay mount failed: %s)", strerror(errno));
+	free(upper);
+	free(wdir);
+	if (ret)
+		return ret;
+	if (mounted) {
 		kb->ws = kb->tree;
 		kb->ws_mounted = true;
 		return 0;
-	} else {
-		kb_progress(kb, "copying the source tree (overlay mount failed: %s)", strerror(errno));
 	}
 	kb->ws = kb_path("%s/tree", kb->work);
 	{
@@ -59,10 +67,10 @@ int kb_workspace_open(struct kb *kb)
 		const char *argv[] = { "cp", "-a", "--reflink=auto", src, kb->ws, NULL };
 
 		if (kb_mkdirs(kb->ws) || kb_run(argv, NULL, NULL))
-			return kb_fail(&kb->err, KB_EENV, "cannot copy %s to %s", kb->tree, kb->ws);
+			ret = kb_fail(&kb->err, KB_EENV, "cannot copy %s to %s", kb->tree, kb->ws);
 		free(src);
 	}
-	return 0;
+	return ret;
 }
 
 void kb_workspace_close(struct kb *kb)

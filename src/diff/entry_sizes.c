@@ -66,8 +66,11 @@ int kdiff_entry_sizes_load(const char *path, struct kdiff_entry_sizes *es,
 	root = json_object_from_fd(fd);
 	close(fd);
 	if (!root) {
-		snprintf(msg, msglen, "%s: not readable JSON: %s", path,
-			 json_util_get_last_err() ? json_util_get_last_err() : "?");
+		const char *why = json_util_get_last_err();
+
+		/* json-c ends its message with a newline: one line is ours to end */
+		snprintf(msg, msglen, "%s: not readable JSON: %.*s", path,
+			 why ? (int)strcspn(why, "\n") : 1, why ? why : "?");
 		return -EINVAL;
 	}
 	if (!json_object_is_type(root, json_type_object)) {

@@ -84,18 +84,21 @@ static char *default_name(const char *path)
 	return name;
 }
 
-/* An input must be a regular file: a FIFO would block the loader forever. */
-static bool input_ok(const char *path, struct stat *st)
+/*
+ * An input must be a regular file: a FIFO would block the loader forever.
+ * OPT names the option that gave it ("--exports: "), or is "" for an object.
+ */
+static bool input_ok(const char *opt, const char *path, struct stat *st)
 {
 	const char *kind;
 	int fd = kp_open_regular(path, &kind);
 
 	if (fd == KP_NOT_REGULAR) {
-		fprintf(stderr, "kpatch-diff: %s: %s, not a regular file\n", path, kind);
+		fprintf(stderr, "kpatch-diff: %s%s: %s, not a regular file\n", opt, path, kind);
 		return false;
 	}
 	if (fd < 0 || fstat(fd, st)) {
-		fprintf(stderr, "kpatch-diff: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "kpatch-diff: %s%s: %s\n", opt, path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return false;
@@ -123,7 +126,7 @@ static bool outputs_ok(const char *orig, const char *patched, const char *out,
 	bool exists[2];
 
 	for (int i = 0; i < 2; i++)
-		if (!input_ok(ins[i], &in[i]))
+		if (!input_ok("", ins[i], &in[i]))
 			return false;
 	for (int i = 0; i < 2; i++) {
 		exists[i] = !stat(outs[i], &o[i]);
@@ -225,7 +228,7 @@ int main(int argc, char **argv)
 		/* the loaders refuse a FIFO too; this says so in the tool's words */
 		struct stat sb;
 
-		if (!input_ok(sizes_path, &sb)) {
+		if (!input_ok("--entry-sizes: ", sizes_path, &sb)) {
 			free(name);
 			return EXIT_USAGE_IO;
 		}
@@ -239,7 +242,7 @@ int main(int argc, char **argv)
 	if (exports_path) {
 		struct stat sb;
 
-		if (!input_ok(exports_path, &sb)) {
+		if (!input_ok("--exports: ", exports_path, &sb)) {
 			kdiff_entry_sizes_free(&sizes);
 			free(name);
 			return EXIT_USAGE_IO;

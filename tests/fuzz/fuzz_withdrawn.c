@@ -78,9 +78,12 @@ static void check_list(const struct kp_withdrawn *w, const uint8_t *data, size_t
 		if (!name_ok(w->e[i].name, sizeof(w->e[i].name)) ||
 		    !release_ok(w->e[i].krel, sizeof(w->e[i].krel)))
 			abort();
-	/* The package file is read as well, whatever the administrator's says. */
-	if (!kp_withdrawn_has(w, "kpatch_pkg_fixed", "6.1.0-50-cloud-amd64") ||
-	    kp_withdrawn_has(w, "kpatch_pkg_fixed", "6.1.0-47-cloud-amd64"))
+	/*
+	 * The package file is read as well, whatever the administrator's
+	 * says. (Not the converse: the fuzzed file may itself withdraw the
+	 * package's module for every release.)
+	 */
+	if (!kp_withdrawn_has(w, "kpatch_pkg_fixed", "6.1.0-50-cloud-amd64"))
 		abort();
 }
 

@@ -79,11 +79,79 @@ static void uncreatable_output_is_refused_first(void **state)
 	fx_cleanup();
 }
 
+/* The output is one line holding TEXT (under ASan, a leak report would add more). */
+static void one_line(const char *text)
+{
+	assert_int_equal(sh("test $(wc -l < %s/out) = 1", fx_dir()), 0);
+	if (sh("grep -qF -- '%s' %s/out", text, fx_dir()))
+		fail_msg("no \"%s\" in %s/out", text, fx_dir());
+}
+
+static void module_path_must_be_a_file(void **state)
+{
+	fx_write("x.patch", "--- a/fs/x.c\n+++ b/fs/x.c\n@@ -1 +1 @@\n-a\n+b\n");
+	assert_int_equal(sh("mkdir %s/x.ko %s/out.d && mkfifo %s/out.d/kpatch_x.ko", fx_dir(),
+			    fx_dir(), fx_dir()), 0);
+	assert_int_equal(build("-o x.ko x.patch"), 1);
+	one_line("kpatch-build: error: --output x.ko: x.ko is a directory, not a regular file");
+	alarm(60);	/* writing into the FIFO would block: refused first */
+	assert_int_equal(build("-o out.d x.patch"), 1);
+	alarm(0);
+	one_line("kpatch-build: error: --output out.d: out.d/kpatch_x.ko is a FIFO, not a regular file");
+	assert_int_equal(sh("test -d %s/x.ko && test -p %s/out.d/kpatch_x.ko", fx_dir(), fx_dir()), 0);
+	fx_cleanup();
+}
+
+/* getopt's own message is off: one line, ours, naming the option. */
+static void bad_options_are_one_line(void **state)
+{
+	static const struct { const char *args, *text; } cases[] = {
+		{ "--frobnicate x.patch", "error: --frobnicate: unknown option; see kpatch-build --help" },
+		{ "--frob=1 x.patch", "error: --frob: unknown option;" },
+		{ "-Z x.patch", "error: -Z: unknown option;" },
+		{ "-vZ x.patch", "error: -Z: unknown option;" },
+		{ "--s x.patch", "error: --s: ambiguous option;" },
+		{ "--keep-tmp=1 x.patch", "error: --keep-tmp: option takes no argument;" },
+		{ "x.patch -j", "error: -j: option requires an argument;" },
+		{ "x.patch --jobs", "error: --jobs: option requires an argument;" },
+		{ "x.patch --max-objects", "error: --max-objects: option requires an argument;" },
+	};
+
+	fx_write("x.patch", "--- a/fs/x.c\n+++ b/fs/x.c\n@@ -1 +1 @@\n-a\n+b\n");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(build(cases[i].args), 1);
+		one_line(cases[i].text);
+	}
+	fx_cleanup();
+}
+
+/* Every error path frees what it holds: under ASan the error stays the one line. */
+static void error_paths_are_one_line(void **state)
+{
+	fx_write("prose.patch", "not a patch\n");
+	assert_int_equal(build("prose.patch"), 1);
+	one_line("not a unified diff");
+	assert_int_equal(build("nothere.patch"), 1);
+	one_line("nothere.patch: No such file or directory");
+	fx_write("x.patch", "--- a/fs/x.c\n+++ b/fs/x.c\n@@ -1 +1 @@\n-a\n+b\n");
+	/* the kernel cannot be fetched: a step after the patches are read */
+	assert_int_equal(sh("cd %s && KPATCH_FETCH_KERNEL=/bin/false KPATCH_CACHE=%s/cache TMPDIR=%s "
+			    "timeout 60 %s -k 6.1.0-test x.patch >out 2>&1", fx_dir(), fx_dir(),
+			    fx_dir(), tool()), 2);
+	assert_int_equal(sh("test $(grep -c '' %s/out) = 2", fx_dir()), 0);	/* progress + error */
+	assert_int_equal(sh("grep -q 'error: kernel 6.1.0-test: fetching its packages failed' %s/out",
+			    fx_dir()), 0);
+	fx_cleanup();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(failed_build_leaves_no_directories),
 		cmocka_unit_test(uncreatable_output_is_refused_first),
+		cmocka_unit_test(module_path_must_be_a_file),
+		cmocka_unit_test(bad_options_are_one_line),
+		cmocka_unit_test(error_paths_are_one_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

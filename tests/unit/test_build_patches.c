@@ -116,6 +116,47 @@ static void header_change_is_noted(void **state)
 	fx_cleanup();
 }
 
+/*
+ * An absolute name is refused as written; a doubled slash after the first
+ * component is not one: patch -p1 reads "a//etc/x.c" as etc/x.c, in the tree.
+ */
+static void absolute_name_is_refused(void **state)
+{
+	struct kb kb;
+
+	run_read(&kb, "abs.patch", "--- /etc/x.c\n+++ /etc/x.c\n@@ -1 +1 @@\n-a\n+b\n");
+	assert_int_equal(kb_read_patches(&kb), -1);
+	assert_int_equal(kb.err.code, KB_EUSAGE);
+	assert_non_null(strstr(kb.err.msg, "abs.patch: /etc/x.c: path leaves the source tree (absolute)"));
+	release(&kb);
+	fx_cleanup();
+
+	run_read(&kb, "slash.patch", "--- a//etc/x.c\n+++ b//etc/x.c\n@@ -1 +1 @@\n-a\n+b\n");
+	assert_int_equal(kb_read_patches(&kb), 0);
+	assert_int_equal(kb.nobjs, 1);
+	assert_string_equal(kb.objs[0].src, "etc/x.c");
+	release(&kb);
+	fx_cleanup();
+}
+
+/* A directory as the patch is named as one, in one line. */
+static void directory_patch_is_refused(void **state)
+{
+	struct kb kb;
+	char path[256];
+
+	run_read(&kb, "x", "");
+	snprintf(path, sizeof(path), "%s/dir.patch", fx_dir());
+	assert_int_equal(mkdir(path, 0700), 0);
+	kb.patches[0] = path;
+	assert_int_equal(kb_read_patches(&kb), -1);
+	assert_int_equal(kb.err.code, KB_EUSAGE);
+	assert_non_null(strstr(kb.err.msg, "dir.patch: a directory, not a regular file"));
+	kb.patches[0] = (char *)"";
+	release(&kb);
+	fx_cleanup();
+}
+
 static void new_file_is_refused(void **state)
 {
 	struct kb kb;
@@ -286,7 +327,7 @@ static void fifo_patch_is_refused(void **state)
 	assert_int_equal(kb_read_patches(&kb), -1);
 	alarm(0);
 	assert_int_equal(kb.err.code, KB_EUSAGE);
-	assert_non_null(strstr(kb.err.msg, "fifo.patch: a FIFO, not a patch file"));
+	assert_non_null(strstr(kb.err.msg, "fifo.patch: a FIFO, not a regular file"));
 	kb.patches[0] = (char *)"";
 	release(&kb);
 	fx_cleanup();
@@ -349,6 +390,8 @@ int main(void)
 		cmocka_unit_test(git_empty_new_file),
 		cmocka_unit_test(header_like_hunk_text_is_text),
 		cmocka_unit_test(fifo_patch_is_refused),
+		cmocka_unit_test(absolute_name_is_refused),
+		cmocka_unit_test(directory_patch_is_refused),
 		cmocka_unit_test(symlink_out_of_the_tree_is_refused),
 	};
 

@@ -95,12 +95,32 @@ static void fifo_inputs(void **state)
 	       "orig.o fifo -o out.o --manifest out.json");
 	expect(f, 1, "kpatch-diff: fifo: a FIFO, not a regular file",
 	       "fifo patched.o -o out.o --manifest out.json");
-	expect(f, 1, "kpatch-diff: fifo: a FIFO, not a regular file",
+	expect(f, 1, "kpatch-diff: --entry-sizes: fifo: a FIFO, not a regular file",
 	       "--entry-sizes fifo orig.o patched.o -o out.o --manifest out.json");
-	expect(f, 1, "kpatch-diff: fifo: a FIFO, not a regular file",
+	expect(f, 1, "kpatch-diff: --exports: fifo: a FIFO, not a regular file",
 	       "--exports fifo orig.o patched.o -o out.o --manifest out.json");
 	expect(f, 1, "kpatch-diff: .: a directory, not a regular file",
 	       "orig.o . -o out.o --manifest out.json");
+	unchanged(f);
+}
+
+/*
+ * The option files: a missing one is named with its option, and a bad
+ * JSON file is one line (json-c's reason ends with a newline of its own).
+ */
+static void option_files(void **state)
+{
+	struct fx *f = *state;
+
+	pair(f, SHOW("a"), SHOW("b"));
+	expect(f, 1, "kpatch-diff: --exports: nothere.symvers: No such file or directory",
+	       "--exports nothere.symvers orig.o patched.o -o out.o --manifest out.json");
+	expect(f, 1, "kpatch-diff: --entry-sizes: nothere.json: No such file or directory",
+	       "--entry-sizes nothere.json orig.o patched.o -o out.o --manifest out.json");
+	assert_int_equal(fx_sh("echo 'not json' >%s/sizes.json", f->dir), 0);
+	expect(f, 1, "kpatch-diff: --entry-sizes: sizes.json: not readable JSON: ",
+	       "--entry-sizes sizes.json orig.o patched.o -o out.o --manifest out.json");
+	assert_int_equal(fx_sh("test ! -e %s && test ! -e %s", f->out, f->manifest), 0);
 	unchanged(f);
 }
 
@@ -110,7 +130,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(unrelated_functions), T(different_source_files), T(output_is_an_input),
-		T(fifo_inputs),
+		T(fifo_inputs), T(option_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -138,7 +138,7 @@ sed 's|^--- a/fs/proc/cmdline.c|--- a/../../etc/cmdline.c|' "$p/cmdline-string.p
 expect 1 "a/../../etc/cmdline.c: path leaves the source tree" -- -k "$k" -o "$t" "$t/minus.patch"
 # A FIFO as the patch: refused at once, not a hang.
 mkfifo "$t/fifo.patch"
-expect 1 "fifo.patch: a FIFO, not a patch file" -- -k "$k" -o "$t" "$t/fifo.patch"
+expect 1 "fifo.patch: a FIFO, not a regular file" -- -k "$k" -o "$t" "$t/fifo.patch"
 # -o into directories that do not exist: none left after a failed build.
 expect 5 "Hunk #1 FAILED" -- -k "$k" -o "$t/new/dir/x.ko" "$t/stale.patch"
 [ ! -e "$t/new" ] || fail "a failed build left $t/new behind"

@@ -11,6 +11,7 @@ struct cmd {
 	int (*run)(int argc, char **argv);
 	const char *usage;	/* arguments, after "kpatch <name>" */
 	const char *help;	/* one line */
+	int locks;		/* changes state: runs under the kpatch lock */
 };
 
 int do_load(int argc, char **argv);
@@ -29,6 +30,12 @@ int do_help(int argc, char **argv);
 void cmd_usage(const char *name);
 /* A usage error for a command: one line naming the problem. */
 int cmd_usage_err(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Run a command: under the kpatch lock when it changes state (waiting for
+ * another kpatch with one line saying whom for), else directly.
+ */
+int cmd_run(const struct cmd *c, int argc, char **argv);
 
 /* Default transition timeout, seconds. */
 #define KPATCH_DEFAULT_TIMEOUT 60

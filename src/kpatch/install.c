@@ -10,6 +10,7 @@
 #include "kpatch/output.h"
 #include "kpatchlib/paths.h"
 #include "kpatchlib/store.h"
+#include "kpatchlib/storeclean.h"
 
 /* Where systemd runs, make sure the boot service will load what we installed. */
 static void enable_service(void)
@@ -27,6 +28,20 @@ static void enable_service(void)
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
 		p_warn("could not enable kpatch.service; installed modules will not be loaded at boot until `systemctl enable kpatch.service` succeeds");
+}
+
+/* What an interrupted install left; we hold the kpatch lock, so it is stale. */
+static int clean_stale(void)
+{
+	struct kp_names removed;
+	struct kp_err err;
+
+	if (kp_store_clean_temps(&removed, &err))
+		return p_kerr(&err);
+	for (size_t i = 0; i < removed.n; i++)
+		p_note("removed %s, left by an interrupted install", removed.v[i]);
+	kp_names_free(&removed);
+	return 0;
 }
 
 int do_install(int argc, char **argv)
@@ -56,6 +71,11 @@ int do_install(int argc, char **argv)
 		return p_kerr(&err);
 	}
 	p_info("installing %s (%s)", mf.name, krel);
+	ret = clean_stale();
+	if (ret) {
+		kp_modfile_close(&mf);
+		return ret;
+	}
 	ret = kp_store_install(&mf, krel, &err);
 	kp_modfile_close(&mf);
 	if (ret)

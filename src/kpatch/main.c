@@ -12,27 +12,32 @@
 #include "kpatch/cmd.h"
 #include "kpatch/output.h"
 
+/*
+ * The commands that change state take the host-wide lock (cmd_lock).
+ * signal and force do not: they act on a transition that another kpatch,
+ * holding the lock, is waiting for.
+ */
 static const struct cmd cmds[] = {
 	{ "load", do_load, "[-t SECONDS] [--allow-stack] <file.ko|name>... | --all",
-	  "check and load patch modules, wait for the transition" },
+	  "check and load patch modules, wait for the transition", 1 },
 	{ "unload", do_unload, "[-t SECONDS] <name>... | --all",
-	  "disable and remove loaded patch modules" },
+	  "disable and remove loaded patch modules", 1 },
 	{ "install", do_install, "[-k KERNEL] <file.ko>",
-	  "install a patch module to be loaded at boot" },
+	  "install a patch module to be loaded at boot", 1 },
 	{ "uninstall", do_uninstall, "[-k KERNEL] <name>",
-	  "remove an installed patch module (it stays loaded)" },
+	  "remove an installed patch module (it stays loaded)", 1 },
 	{ "list", do_list, "[-v]",
-	  "loaded and installed patch modules with their CVEs" },
+	  "loaded and installed patch modules with their CVEs", 0 },
 	{ "info", do_info, "[-k KERNEL] <name|file.ko>",
-	  "module details: kernel, CVEs, functions, state" },
+	  "module details: kernel, CVEs, functions, state", 0 },
 	{ "check", do_check, "[--transition-threshold SECONDS]",
-	  "compare installed with live patches (exit 0 OK, 1 WARNING, 2 CRITICAL)" },
+	  "compare installed with live patches (exit 0 OK, 1 WARNING, 2 CRITICAL)", 0 },
 	{ "signal", do_signal, "",
-	  "signal tasks that block a transition (older kernels only)" },
+	  "signal tasks that block a transition (older kernels only)", 0 },
 	{ "force", do_force, "--confirm-permanent <name>",
-	  "force a stalled transition (may pin modules until reboot)" },
-	{ "version", do_version, "", "print the version" },
-	{ "help", do_help, "[command]", "show this help" },
+	  "force a stalled transition (may pin modules until reboot)", 0 },
+	{ "version", do_version, "", "print the version", 0 },
+	{ "help", do_help, "[command]", "show this help", 0 },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -123,5 +128,5 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
-	return c->run(argc - 1, argv + 1);
+	return cmd_run(c, argc - 1, argv + 1);
 }

@@ -387,7 +387,9 @@ static void test_traversal_on_the_command_line(void **state)
 	assert_string_equal(v, "1\n");
 	slurp("sys/other/force", v, sizeof(v));
 	assert_string_equal(v, "");
-	assert_false(present("run"));
+	/* The run directory holds only the kpatch lock: no transition or load record. */
+	assert_false(present("run/transition"));
+	assert_false(present("run/loaded"));
 }
 
 /* A module whose .modinfo name is a path, a line break or too long. */
@@ -421,7 +423,9 @@ static void test_crafted_module_names(void **state)
 	}
 	assert_false(present("esc/ESCAPED.ko"));
 	assert_false(present("lib/" FAKE_KREL));
-	assert_false(present("run"));
+	/* The run directory holds only the kpatch lock: no transition or load record. */
+	assert_false(present("run/transition"));
+	assert_false(present("run/loaded"));
 	assert_true(present("victim"));
 	assert_int_equal(run("list"), 0);
 	assert_string_equal(out, "Loaded patch modules:\nInstalled patch modules:\n");

@@ -3,9 +3,11 @@
 # writes the guest script and boots the VM. The work and its checks are in
 # tests/vm/guest/kpt-stress.sh.
 
-# stress_run NPROC CYCLES REPEAT HOLD TIMEOUT
+# stress_run NPROC CYCLES REPEAT WITHIN TIMEOUT
+# WITHIN: seconds every hammer has to see each transition; TIMEOUT: the VM's.
 stress_run() {
-	local nproc=$1 cycles=$2 repeat=$3 hold=$4 timeout=$5 guest hammer
+	local nproc=$1 cycles=$2 repeat=$3 within=$4 timeout=$5 guest hammer
+	mkdir -p "$VM_OUT" || return 2
 	hammer="$VM_OUT/kpt-hammer"
 	gcc -static -O2 -std=gnu11 -Wall -Wextra -Werror -o "$hammer" \
 		"$VM_TOP/tests/vm/guest/kpt-hammer.c" || return 2
@@ -14,7 +16,7 @@ stress_run() {
 NPROC=$nproc
 CYCLES=$cycles
 REPEAT=$repeat
-HOLD=$hold
+WITHIN=$within
 . /lib/kpt-stress.sh
 G
 	# 200 transitions with the livepatch debug messages overflow the

@@ -6,4 +6,4 @@
 # The full counts are bench/kpatch-stress.
 . "$(dirname "$0")/../lib.sh"
 . "$VM_TOP/tests/vm/stress.sh"
-stress_run 16 5 20 0.2 110
+stress_run 16 5 20 30 150

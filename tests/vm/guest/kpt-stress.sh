@@ -143,23 +143,31 @@ total=$((CYCLES + REPEAT))
 dmesg >/tmp/klog
 count() { grep -c "livepatch: '$P': $1" /tmp/klog; }
 expect_eq "$(grep -c "livepatch: enabling patch '$P'" /tmp/klog)" $total "kernel: patch enabled $total times"
-for what in "starting patching transition" "patching complete" \
-	"starting unpatching transition" "unpatching complete"; do
+for what in "starting patching transition" "completing patching transition" \
+	"patching complete" "starting unpatching transition" \
+	"completing unpatching transition" "unpatching complete"; do
 	expect_eq "$(count "$what")" $total "kernel: '$what' $total times"
 done
 expect_eq "$(grep -c "livepatch: '$P': reversing transition" /tmp/klog)" 0 "kernel: no transition reversed"
+# Each transition: "starting" -> "completing" is the tasks switching,
+# "completing" -> "complete" the kernel finishing it (for an unload, taking
+# the ftrace handler out). Printed: phase, direction, total ms, switch ms.
 awk -v p="'$P':" -v n1="$CYCLES" '
 	function ts(s) { sub(/^\[ */, "", s); sub(/\].*/, "", s); return s + 0 }
-	index($0, p " starting patching transition") { if (state) bad = 1; start = ts($0); state = 1 }
-	index($0, p " patching complete") { if (state != 1) bad = 1; load[++nl] = (ts($0) - start) * 1000; state = 2 }
-	index($0, p " starting unpatching transition") { if (state != 2) bad = 1; start = ts($0); state = 3 }
-	index($0, p " unpatching complete") { if (state != 3) bad = 1; unl[++nu] = (ts($0) - start) * 1000; state = 0 }
-	END {
-		for (i = 1; i <= nl; i++) printf "transition %s load %.1f\n", i <= n1 ? "hammered" : "repeat", load[i]
-		for (i = 1; i <= nu; i++) printf "transition %s unload %.1f\n", i <= n1 ? "hammered" : "repeat", unl[i]
-		if (bad) print "out of order"
-		exit bad
-	}' /tmp/klog >/tmp/transitions || fail "kernel transition messages out of order: $(tail -n 1 /tmp/transitions)"
+	function step(want, next_state) { if (state != want) bad = 1; state = next_state }
+	function done(dir) {
+		n[dir]++
+		printf "transition %s %s %.1f %.1f\n", n[dir] <= n1 ? "hammered" : "repeat", dir,
+			(ts($0) - start) * 1000, (switched - start) * 1000
+	}
+	index($0, p " starting patching transition") { step(0, 1); start = ts($0) }
+	index($0, p " completing patching transition") { step(1, 2); switched = ts($0) }
+	index($0, p " patching complete") { step(2, 3); done("load") }
+	index($0, p " starting unpatching transition") { step(3, 4); start = ts($0) }
+	index($0, p " completing unpatching transition") { step(4, 5); switched = ts($0) }
+	index($0, p " unpatching complete") { step(5, 0); done("unload") }
+	END { if (bad) print "out of order"; exit bad }' /tmp/klog >/tmp/transitions ||
+	fail "kernel transition messages out of order: $(tail -n 1 /tmp/transitions)"
 ok "kernel: each transition started, then completed, one at a time"
 
 # median and max of the numbers on stdin, in ms
@@ -167,6 +175,7 @@ stats() { sort -n | awk '{ a[NR] = $1 } END { if (!NR) { print "none"; exit } m 
 for ph in hammered repeat; do
 	for dir in load unload; do
 		echo "figure: kernel transition $ph $dir ms $(awk -v p=$ph -v d=$dir '$2 == p && $3 == d { print $4 }' /tmp/transitions | stats)"
+		echo "figure:   of which tasks switching ms $(awk -v p=$ph -v d=$dir '$2 == p && $3 == d { print $5 }' /tmp/transitions | stats)"
 	done
 done
 echo "figure: kpatch load command ms (hammered) $(head -n $CYCLES /tmp/cmd-times | awk '{ print $2 }' | stats)"

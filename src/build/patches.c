@@ -180,17 +180,26 @@ static int file_header(struct kb *kb, const char *patch, const char *minus, cons
 /* "@@ -A[,B] +C[,D] @@": B old and D new lines follow (1 when left out). */
 static bool hunk_counts(const char *line, long *old, long *new)
 {
+	long o, n;
 	char *e;
 
 	if (strncmp(line, "@@ -", 4))
 		return false;
 	strtol(line + 4, &e, 10);
-	*old = *e == ',' ? strtol(e + 1, &e, 10) : 1;
+	o = *e == ',' ? strtol(e + 1, &e, 10) : 1;
 	if (strncmp(e, " +", 2))
 		return false;
 	strtol(e + 2, &e, 10);
-	*new = *e == ',' ? strtol(e + 1, &e, 10) : 1;
-	return !strncmp(e, " @@", 3) && *old >= 0 && *new >= 0;
+	n = *e == ',' ? strtol(e + 1, &e, 10) : 1;
+	/*
+	 * The counts are set only for a well-formed header: a negative or
+	 * clamped one would leave the hunk loop counting down from LONG_MIN.
+	 */
+	if (strncmp(e, " @@", 3) || o < 0 || n < 0 || o == LONG_MAX || n == LONG_MAX)
+		return false;
+	*old = o;
+	*new = n;
+	return true;
 }
 
 /* "12,14c12" and friends: a hunk of the normal diff format. */

@@ -32,6 +32,8 @@ struct loader {
 	struct kelf_sec *xindex;	/* SHT_SYMTAB_SHNDX, if any */
 };
 
+#define KELF_MAX_ALIGN (2u << 20)
+
 static int bad(struct loader *l, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -99,6 +101,14 @@ static int load_sections(struct loader *l)
 		s = kelf_add_section(k, name, &(GElf_Shdr){ .sh_type = SHT_NOBITS }, NULL, 0);
 		if (!s)
 			return bad(l, -ENOMEM, "out of memory");
+		/*
+		 * The writer pads to this alignment: a crafted 2^40 would make
+		 * kpatch-diff write a file of that size. Objects of the kernel
+		 * align to a page at most; 2 MiB leaves room for huge pages.
+		 */
+		if (sh.sh_addralign & (sh.sh_addralign - 1) || sh.sh_addralign > KELF_MAX_ALIGN)
+			return bad(l, -EINVAL, "section %zu '%s': alignment %#llx is not a power of two up to %#x",
+				   i, shown(name), (unsigned long long)sh.sh_addralign, KELF_MAX_ALIGN);
 		s->sh = sh;
 		s->index = i;
 		s->size = sh.sh_size;

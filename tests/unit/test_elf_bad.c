@@ -99,6 +99,8 @@ static void rela_offset_edge(struct eobj *o) { size_t t = sec_of(o, ".text.show"
 static void rela_size(struct eobj *o) { eobj_shdr(o, sec_of(o, ".rela.text.show", 0))->sh_size -= 5; }
 static void any_link(struct eobj *o) { eobj_shdr(o, sec_of(o, ".text.other", 0))->sh_link = 500; }
 static void data_outside(struct eobj *o) { eobj_shdr(o, sec_of(o, ".text.other", 0))->sh_offset = o->len + 100; }
+static void huge_align(struct eobj *o) { eobj_shdr(o, sec_of(o, ".text.other", 0))->sh_addralign = 1ULL << 40; }
+static void odd_align(struct eobj *o) { eobj_shdr(o, sec_of(o, ".text.other", 0))->sh_addralign = 24; }
 static void big_endian(struct eobj *o) { eobj_ehdr(o)->e_ident[EI_DATA] = ELFDATA2MSB; }
 
 #define CASE(name, edit, reason) \
@@ -127,6 +129,8 @@ CASE(rela_table_partial_entry, rela_size, "is not a multiple of 24")
 CASE(any_link_out_of_range, any_link, "'.text.other': sh_link 500 is not a section")
 CASE(section_data_outside_file, data_outside, "'.text.other': data outside the file")
 CASE(big_endian_object, big_endian, "not an x86_64 relocatable object")
+CASE(section_alignment_huge, huge_align, "'.text.other': alignment 0x10000000000 is not a power of two up to 0x200000")
+CASE(section_alignment_not_power_of_two, odd_align, "'.text.other': alignment 0x18 is not")
 
 /* A FIFO has no writer: opening it must not wait for one. */
 static void fifo_is_refused_without_blocking(void **state)
@@ -183,6 +187,7 @@ int main(void)
 		T(rela_link_not_symtab), T(rela_symbol_out_of_range), T(rela_offset_past_section),
 		T(rela_field_across_the_end), T(rela_table_partial_entry), T(any_link_out_of_range),
 		T(section_data_outside_file), T(big_endian_object),
+		T(section_alignment_huge), T(section_alignment_not_power_of_two),
 		T(fifo_is_refused_without_blocking), T(differ_refuses_abs_section_symbol),
 	};
 

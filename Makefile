@@ -6,6 +6,7 @@
 #   make check-bad-inputs  the bad-input catalogue (tests/bad-inputs),
 #                     check-bad-inputs-san the same under ASan+UBSan
 #   make check-fuzz   a few seconds of each fuzz target (tests/fuzz)
+#   make check-packages  packaging tests on dpkg, apt, rpm (tests/packages)
 #   make check-vm     tests against the real Debian kernel in QEMU
 #   make check        all of the above (installs what it needs first)
 #   make demo         build a live patch and apply it to the test kernel
@@ -107,6 +108,11 @@ check-bad-inputs-san:
 	$(MAKE) BUILD=$(BUILD)/san SAN=1 programs
 	ASAN_OPTIONS=detect_leaks=1 KPT_BIN_DIR=$(abspath $(BUILD))/san/bin tests/bad-inputs/run
 
+# Packaging on the real tools (tests/packages): the project's own .deb and
+# .rpm, patch packages, scratch-root installs.
+check-packages: programs
+	KPT_BIN_DIR=$(abspath $(BUILD))/bin tests/packages/run
+
 check-vm: programs
 	KPT_BIN_DIR=$(abspath $(BUILD))/bin tests/vm/run-all
 
@@ -123,5 +129,5 @@ install: $(INSTALL_TARGETS)
 clean:
 	rm -rf build
 
-.PHONY: all install programs setup unit-tests check-unit check-san check-bad-inputs check-bad-inputs-san check-vm check demo clean
+.PHONY: all install programs setup unit-tests check-unit check-san check-bad-inputs check-bad-inputs-san check-packages check-vm check demo clean
 .SECONDARY:

@@ -6,6 +6,9 @@ $(BUILD)/test/test_kpatch_modfile: $(BUILD)/obj/tests/unit/test_kpatch_modfile.o
 UNIT_TESTS += $(BUILD)/test/test_kpatch_modfile
 $(BUILD)/test/test_kpatch_state: $(BUILD)/obj/tests/unit/test_kpatch_state.o $(KPATCH_TEST_LIBS)
 UNIT_TESTS += $(BUILD)/test/test_kpatch_state
+# Package and module names from a release and a patch version.
+$(BUILD)/test/test_kpatch_pkgname: $(BUILD)/obj/tests/unit/test_kpatch_pkgname.o $(KPATCH_TEST_LIBS)
+UNIT_TESTS += $(BUILD)/test/test_kpatch_pkgname
 $(BUILD)/test/test_kpatch_check: $(BUILD)/obj/tests/unit/test_kpatch_check.o $(KPATCH_TEST_LIBS)
 UNIT_TESTS += $(BUILD)/test/test_kpatch_check
 # The end-to-end test runs the program it names; build it first.

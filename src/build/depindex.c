@@ -454,41 +454,50 @@ static double now(void)
 static bool any_cmd(const struct kb *kb, char **objs, int n);
 static char *cmd_path(const struct kb *kb, const char *obj);
 
+/*
+ * Preprocess objs (their .i targets) with kbuild, going on past a file
+ * that needs headers only a full build generates (-k): the .cmd files it
+ * leaves are what the index reads.
+ */
+static int run_preprocessor(struct kb *kb, char **objs, size_t n, const char *log)
+{
+	struct kb_make m;
+	char **targets = calloc(n + 1, sizeof(*targets));
+	int rc = -1;
+
+	if (!targets || kb_make_argv(kb, &m, kb->ws, NULL, n + 1)) {
+		free(targets);
+		return -1;
+	}
+	kb_make_add(&m, "-k");
+	for (size_t i = 0; i < n; i++) {
+		targets[i] = strdup(objs[i]);
+		if (!targets[i])
+			goto out;
+		targets[i][strlen(targets[i]) - 1] = 'i';
+		kb_make_add(&m, targets[i]);
+	}
+	rc = kb_run(m.argv, NULL, log);
+out:
+	for (size_t i = 0; i < n; i++)
+		free(targets[i]);
+	free(targets);
+	kb_make_free(&m);
+	return rc;
+}
+
 /* Build dir's index into path: one line "dir/x.o h1 h2 ..." per object. */
 static int build_index(struct kb *kb, const char *dir, const char *path, size_t *count)
 {
 	char *config = kb_path("%s/.config", kb->ws), **objs, *tmp, *log;
-	char *ccarg = kb_path("CC=%s", kb->cc), *jarg = kb_path("-j%d", kb->jobs);
-	const char **argv;
 	int n = kb_depindex_config_objects(kb->ws, dir, config, &objs), rc;
-	size_t a = 0;
 	FILE *f;
 
 	if (n < 0)
 		return kb_fail(&kb->err, KB_EENV, "%s: no kbuild Makefile to list the objects of", dir);
-	argv = calloc((size_t)n + 8, sizeof(*argv));
-	argv[a++] = "make";
-	argv[a++] = "-C";
-	argv[a++] = kb->ws;
-	argv[a++] = ccarg;
-	/* The flags compile.c uses, so kbuild does not redo prepare. */
-	argv[a++] = "KCFLAGS=-ffunction-sections -fdata-sections";
-	argv[a++] = jarg;
-	/* Go on past a file that needs headers only a full build generates. */
-	argv[a++] = "-k";
-	for (int i = 0; i < n; i++) {
-		char *t = strdup(objs[i]);
-
-		t[strlen(t) - 1] = 'i';
-		argv[a++] = t;
-	}
-	argv[a] = NULL;
 	log = kb_path("%s/depindex.log", kb->work);
 	kb_progress(kb, "indexing the headers of %d objects in %s/ (once per kernel)", n, dir);
-	rc = n ? kb_run(argv, NULL, log) : 0;
-	for (size_t i = 7; i < a; i++)
-		free((char *)argv[i]);
-	free(argv);
+	rc = n ? run_preprocessor(kb, objs, (size_t)n, log) : 0;
 	if (rc && !any_cmd(kb, objs, n)) {
 		char *tail = kb_log_tail(log, 3), *nl;
 
@@ -586,28 +595,6 @@ static bool names_header(const struct kb *kb, const char *obj, const char *heade
 	return hit;
 }
 
-static int add_object(struct kb *kb, const char *obj)
-{
-	struct kb_object *o;
-	char *src = strdup(obj);
-
-	src[strlen(src) - 1] = 'c';
-	for (size_t i = 0; i < kb->nobjs; i++)
-		if (!strcmp(kb->objs[i].src, src)) {
-			free(src);
-			return 0;
-		}
-	o = realloc(kb->objs, (kb->nobjs + 1) * sizeof(*o));
-	if (!o)
-		return kb_fail(&kb->err, KB_EENV, "out of memory");
-	kb->objs = o;
-	o = &kb->objs[kb->nobjs++];
-	memset(o, 0, sizeof(*o));
-	o->src = src;
-	o->obj = strdup(obj);
-	return 0;
-}
-
 int kb_depindex_config_subdirs(const char *tree, const char *dir, const char *config, char ***dirs)
 {
 	char *text = read_tree_file(tree, dir, "Makefile"), *p, *line, *save;
@@ -694,7 +681,7 @@ static int scan_dir(struct kb *kb, const char *dir, const char *header, size_t *
 			snprintf(names + strlen(names), nlen - strlen(names), " %s", obj);
 		else if (!strstr(names, " ..."))
 			strcat(names, " ...");
-		if (add_object(kb, obj)) {
+		if (kb_add_object(kb, obj)) {
 			free(text);
 			return -1;
 		}
@@ -865,33 +852,14 @@ static char *cached_deps(const struct kb *kb, const char *idxdir, const char *ob
 /* Run the preprocessor on objs and cache each object's headers. */
 static int preprocess(struct kb *kb, const char *idxdir, char **objs, size_t n)
 {
-	char *ccarg = kb_path("CC=%s", kb->cc), *jarg = kb_path("-j%d", kb->jobs);
 	char *log = kb_path("%s/depindex.log", kb->work), *odir = kb_path("%s/objects", idxdir);
-	const char **argv = calloc(n + 8, sizeof(*argv));
-	size_t a = 0;
 	int ret = 0;
 
-	if (!argv || kb_mkdirs(odir))
+	if (kb_mkdirs(odir))
 		return kb_fail(&kb->err, KB_EENV, "cannot create %s: %s", odir, strerror(errno));
-	argv[a++] = "make";
-	argv[a++] = "-C";
-	argv[a++] = kb->ws;
-	argv[a++] = ccarg;
-	argv[a++] = "KCFLAGS=-ffunction-sections -fdata-sections";
-	argv[a++] = jarg;
-	argv[a++] = "-k";
-	for (size_t i = 0; i < n; i++) {
-		char *t = strdup(objs[i]);
-
-		t[strlen(t) - 1] = 'i';
-		argv[a++] = t;
-	}
 	kb_progress(kb, "running the preprocessor on %zu candidate objects", n);
 	/* Failures show up as missing .cmd files, recorded as "?" below. */
-	(void)kb_run(argv, NULL, log);
-	for (size_t i = 7; i < a; i++)
-		free((char *)argv[i]);
-	free(argv);
+	(void)run_preprocessor(kb, objs, n, log);
 	for (size_t i = 0; i < n && !ret; i++) {
 		char *cmd = cmd_path(kb, objs[i]), **deps, *flat = flat_name(objs[i]);
 		char *path = kb_path("%s/%s.deps", odir, flat), *tmp = kb_path("%s.%d.tmp", path, (int)getpid());
@@ -917,8 +885,6 @@ static int preprocess(struct kb *kb, const char *idxdir, char **objs, size_t n)
 		free(path);
 		free(tmp);
 	}
-	free(ccarg);
-	free(jarg);
 	free(log);
 	free(odir);
 	return ret;
@@ -1007,7 +973,7 @@ static int global_includers(struct kb *kb, const char *header)
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), " %s", cand[i]);
 		else if (!strstr(names, " ..."))
 			strcat(names, " ...");
-		if (add_object(kb, cand[i]))
+		if (kb_add_object(kb, cand[i]))
 			goto out;
 	}
 	kb_progress(kb, "header %s: %d source files include it by text (graph %s in %.1f s), %zu objects of this config, %zu confirmed by the preprocessor (%zu run in %.1f s) and rebuilt:%s",

@@ -144,6 +144,23 @@ void kb_progress(const struct kb *kb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *kb_log_tail(const char *log, int lines);
 
+/*
+ * kbuild.c: the one `make -C TREE CC= KCFLAGS= -jN` vector; room for
+ * ntargets more arguments, added with kb_make_add. m->argv is NULL-terminated.
+ */
+struct kb_make {
+	const char **argv;
+	size_t n, cap;
+	char *owned[3];
+};
+int kb_make_argv(const struct kb *kb, struct kb_make *m, const char *tree,
+		 const char *extra_kcflags, size_t ntargets);
+void kb_make_add(struct kb_make *m, const char *arg);
+void kb_make_free(struct kb_make *m);
+
+/* objects.c: add a .c/.o to the objects to compile, once per source file. */
+int kb_add_object(struct kb *kb, const char *path);
+
 /* fsutil.c */
 int kb_mkdirs(const char *path);
 int kb_check_dir(const char *dir);

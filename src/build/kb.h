@@ -117,6 +117,8 @@ struct kb {
 	size_t nobjs;
 	char **targets;		/* every file the patches edit, relative to the tree */
 	size_t ntargets;
+	char **changed_headers;	/* the headers among them (depindex.c) */
+	size_t nchanged_headers;
 	struct kb_func *funcs;
 	size_t nfuncs;
 	struct kb_symref *refs;

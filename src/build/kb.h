@@ -175,18 +175,22 @@ bool kb_exists(const char *path);
 int kb_rmtree(const char *path);
 char *kb_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* The pipeline, in order. */
+/*
+ * The pipeline, in the order main.c's steps[] runs it; signing (sign.c)
+ * follows when a key is given.
+ */
+int kb_read_patches(struct kb *kb);		/* patches.c: which files, which objects */
 int kb_locate_kernel(struct kb *kb);		/* kernel.c */
-int kb_prepare_tree(struct kb *kb);		/* srctree.c */
 int kb_check_compiler(struct kb *kb);		/* compiler.c */
-int kb_read_patches(struct kb *kb);		/* patches.c */
+int kb_prepare_tree(struct kb *kb);		/* srctree.c */
 int kb_workspace_open(struct kb *kb);		/* workspace.c */
 void kb_workspace_close(struct kb *kb);
+/* kb_depindex_expand (depindex.h): the objects a changed header reaches */
+int kb_apply_patches(struct kb *kb);		/* patches.c */
 int kb_compile(struct kb *kb, bool patched);	/* compile.c */
 int kb_compile_patched(struct kb *kb);
-int kb_compile_original(struct kb *kb);
-int kb_apply_patches(struct kb *kb);		/* patches.c */
 int kb_revert_patches(struct kb *kb);		/* patches.c */
+int kb_compile_original(struct kb *kb);
 int kb_diff(struct kb *kb);			/* differ.c */
 int kb_resolve(struct kb *kb);			/* resolve.c */
 int kb_build_module(struct kb *kb);		/* module.c */

@@ -145,6 +145,13 @@ static int load_one(const char *arg, const struct load_opts *o)
 	return 0;
 }
 
+int load_module(const char *arg, const char *krel, long timeout_ms)
+{
+	struct load_opts o = { .timeout_ms = timeout_ms, .krel = krel };
+
+	return load_one(arg, &o);
+}
+
 /* Every module installed for the running kernel; go on past failures. */
 static int load_all(const struct load_opts *o)
 {

@@ -21,6 +21,8 @@ int do_uninstall(int argc, char **argv);
 int do_list(int argc, char **argv);
 int do_info(int argc, char **argv);
 int do_check(int argc, char **argv);
+int do_status(int argc, char **argv);
+int do_metrics(int argc, char **argv);
 int do_signal(int argc, char **argv);
 int do_force(int argc, char **argv);
 int do_version(int argc, char **argv);

@@ -17,6 +17,7 @@
 #include "kpatchlib/live.h"
 #include "kpatchlib/origin.h"
 #include "kpatchlib/paths.h"
+#include "kpatchlib/runstate.h"
 #include "kpatchlib/store.h"
 #include "kpatchlib/withdrawn.h"
 
@@ -145,6 +146,15 @@ static int load_one(const char *arg, const struct load_opts *o)
 	return 0;
 }
 
+/* For monitoring (kpatch metrics, status): when a load last succeeded. */
+static void record_success(void)
+{
+	struct kp_err err;
+
+	if (kp_record_success(&err))
+		p_warn("%s", err.msg);
+}
+
 /* Every module installed for the running kernel; go on past failures. */
 static int load_all(const struct load_opts *o)
 {
@@ -216,11 +226,13 @@ int do_load(int argc, char **argv)
 		return ret;
 	o.krel = krel;
 	if (all)
-		return load_all(&o);
-	for (; optind < argc; optind++) {
+		ret = load_all(&o);
+	for (; !all && optind < argc; optind++) {
 		r = load_one(argv[optind], &o);
 		if (r && !ret)
 			ret = r;
 	}
+	if (!ret)
+		record_success();
 	return ret;
 }

@@ -22,3 +22,5 @@ UNIT_TESTS += $(BUILD)/test/test_kpatch_robust
 $(BUILD)/obj/tests/unit/test_kpatch_metrics.o: CFLAGS += -DKPATCH_BIN='"$(abspath $(BUILD))/bin/kpatch"'
 $(BUILD)/test/test_kpatch_metrics: $(BUILD)/obj/tests/unit/test_kpatch_metrics.o $(BUILD)/obj/tests/unit/test_kpatch_fake.o | $(BUILD)/bin/kpatch
 UNIT_TESTS += $(BUILD)/test/test_kpatch_metrics
+# tests/packages/t/metrics-promtool.sh feeds this test's scenarios to promtool.
+check-packages: $(BUILD)/test/test_kpatch_metrics

@@ -21,6 +21,8 @@ int do_uninstall(int argc, char **argv);
 int do_list(int argc, char **argv);
 int do_info(int argc, char **argv);
 int do_check(int argc, char **argv);
+int do_status(int argc, char **argv);
+int do_metrics(int argc, char **argv);
 int do_signal(int argc, char **argv);
 int do_force(int argc, char **argv);
 int do_sync(int argc, char **argv);
@@ -44,6 +46,8 @@ int cmd_run(const struct cmd *c, int argc, char **argv);
  * 0 (also when already loaded), or the error printed and its class.
  */
 int load_module(const char *arg, const char *krel, long timeout_ms);
+/* load.c: note a successful load or sync for kpatch metrics/status */
+void record_success(void);
 int unload_module(const char *name, long timeout_ms);
 
 /* Default transition timeout, seconds. */

@@ -34,6 +34,10 @@ static const struct cmd cmds[] = {
 	  "module details: kernel, CVEs, functions, state", 0 },
 	{ "check", do_check, "[--transition-threshold SECONDS]",
 	  "compare installed with live patches (exit 0 OK, 1 WARNING, 2 CRITICAL)", 0 },
+	{ "status", do_status, "[--transition-threshold SECONDS]",
+	  "the whole live-patch state for fleet tools (--json: schema 1)", 0 },
+	{ "metrics", do_metrics, "[--output FILE] [--transition-threshold SECONDS]",
+	  "the live-patch state as Prometheus metrics (textfile collector)", 0 },
 	{ "signal", do_signal, "",
 	  "signal tasks that block a transition (older kernels only)", 0 },
 	{ "force", do_force, "--confirm-permanent <name>",
@@ -76,7 +80,7 @@ static void usage_all(void)
 	printf("usage: kpatch [--json] <command> [options] [arguments]\n\ncommands:\n");
 	for (size_t i = 0; i < NCMDS; i++)
 		printf("  %-10s %s\n", cmds[i].name, cmds[i].help);
-	printf("\n--json prints list, info, check and version (and errors) as JSON.\n"
+	printf("\n--json prints list, info, check, status and version (and errors) as JSON.\n"
 	       "`kpatch <command> --help` shows a command's options; see kpatch(8).\n");
 }
 

@@ -140,6 +140,8 @@ int do_sync(int argc, char **argv)
 		p_err(KP_E_PARTIAL, "%zu of %zu sync actions for kernel %s failed", nfail, n + names.nbad, krel);
 		ret = KP_E_PARTIAL;
 	}
+	if (!ret && !dry)
+		record_success();
 	if (json_output) {
 		json_object *o = json_object_new_object(), *arr = json_object_new_array();
 

@@ -20,14 +20,14 @@ expect_eq "$(grep -c '^E:' <<<"$lint")" 0 "lintian: no errors"
 expect_eq "$(dpkg-deb -f "$deb" Version)" "$version" "kpatch version is VERSION"
 expect_contains "$(dpkg-deb -f "$deb" Depends)" "libkmod2" "kpatch Depends from shlibs"
 files=$(dpkg-deb -c "$deb" | awk '{print $6}')
-for f in ./usr/sbin/kpatch ./lib/systemd/system/kpatch.service \
+for f in ./usr/sbin/kpatch ./lib/systemd/system/kpatch.service ./lib/systemd/system/kpatch-metrics.timer \
 	./usr/share/man/man8/kpatch.8.gz ./usr/share/man/man8/kpatch.service.8.gz \
 	./usr/share/bash-completion/completions/kpatch ./etc/kpatch/ ./usr/share/doc/kpatch/copyright; do
 	grep -qxF "$f" <<<"$files" || fail "kpatch package lacks $f"
 done
 ok "kpatch lists the tool, unit, man pages, completion, /etc/kpatch"
 bfiles=$(dpkg-deb -c "$bdeb" | awk '{print $6}')
-for f in ./usr/bin/kpatch-build ./usr/bin/kpatch-diff ./usr/libexec/kpatch/fetch-kernel \
+for f in ./usr/bin/kpatch-build ./usr/bin/kpatch-diff ./usr/bin/kpatch-package ./usr/share/man/man1/kpatch-package.1.gz ./usr/libexec/kpatch/fetch-kernel \
 	./usr/libexec/kpatch/lib.sh ./usr/share/man/man1/kpatch-build.1.gz \
 	./usr/share/man/man1/kpatch-diff.1.gz ./usr/include/kpatch/kpatch-author.h; do
 	grep -qxF "$f" <<<"$bfiles" || fail "kpatch-build package lacks $f"

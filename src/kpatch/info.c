@@ -8,6 +8,7 @@
 #include "common/vermagic.h"
 #include "kpatch/cmd.h"
 #include "kpatch/output.h"
+#include "kpatchlib/debuginfo.h"
 #include "kpatchlib/live.h"
 #include "kpatchlib/store.h"
 
@@ -20,8 +21,10 @@ static void render(const struct kp_modfile *mf, const char *built, const char *s
 		   const struct kp_names *kernels_with_it)
 {
 	char inst[1024] = "";
+	struct kp_debuginfo dbg;
 	size_t len = 0;
 
+	kp_debuginfo_find(mf, built, &dbg);
 	if (json_output) {
 		json_object *o = json_object_new_object(), *k = json_object_new_array(), *f = json_object_new_array();
 
@@ -52,6 +55,17 @@ static void render(const struct kp_modfile *mf, const char *built, const char *s
 			json_object_array_add(f, fn);
 		}
 		json_object_object_add(o, "functions", f);
+		if (dbg.build_id[0]) {
+			json_object *d = json_object_new_object();
+
+			json_object_object_add(d, "build_id", json_object_new_string(dbg.build_id));
+			json_object_object_add(d, "file", json_object_new_string(dbg.path));
+			json_object_object_add(d, "installed", json_object_new_boolean(dbg.installed));
+			json_object_object_add(d, "package", dbg.package[0] ? json_object_new_string(dbg.package) : NULL);
+			json_object_object_add(o, "debug", d);
+		} else {
+			json_object_object_add(o, "debug", NULL);
+		}
 		p_json(o);
 		return;
 	}
@@ -72,6 +86,11 @@ static void render(const struct kp_modfile *mf, const char *built, const char *s
 	else
 		printf("signer:      - (unsigned)\n");
 	printf("installed:   %s\n", or_none(inst));
+	if (dbg.build_id[0])
+		printf("debug:       %s (%s, from package %s)\n", dbg.path,
+		       dbg.installed ? "installed" : "not installed", or_none(dbg.package));
+	else
+		printf("debug:       - (no build-id)\n");
 	for (size_t i = 0; i < mf->funcs.n; i++)
 		printf("function:    %s:%s,%lu\n", mf->funcs.f[i].object, mf->funcs.f[i].name, mf->funcs.f[i].sympos);
 }

@@ -4,15 +4,13 @@
  * reader, then every string that will reach a control file, a spec, a path
  * or a line of output is checked here, so the writers can trust them.
  */
-#include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/regfile.h"
 #include "common/vermagic.h"
+#include "kpatchlib/debuginfo.h"
 #include "kpatchlib/modfile.h"
 #include "kpatchlib/names.h"
 #include "package/pkg.h"
@@ -39,37 +37,6 @@ static int cves_ok(const char *s, struct kp_err *err)
 					  "the module's kpatch_cve '%s' is not a comma-separated list of CVE identifiers",
 					  kp_escape(s, shown, sizeof(shown)));
 	return 0;
-}
-
-/* The GNU build-id note, which names the debug file (/usr/lib/debug/.build-id/). */
-static void read_build_id(int fd, char *hex, size_t size)
-{
-	Elf *e;
-	Elf_Scn *scn = NULL;
-
-	hex[0] = '\0';
-	elf_version(EV_CURRENT);
-	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	while (e && (scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *d;
-		GElf_Nhdr nh;
-		size_t off = 0, noff, doff;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE || !(d = elf_getdata(scn, NULL)))
-			continue;
-		while ((off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
-			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
-			    memcmp((char *)d->d_buf + noff, "GNU", 4) || nh.n_descsz * 2 + 1 > size ||
-			    nh.n_descsz < 2)
-				continue;
-			for (size_t i = 0; i < nh.n_descsz; i++)
-				sprintf(hex + 2 * i, "%02x", ((unsigned char *)d->d_buf)[doff + i]);
-			elf_end(e);
-			return;
-		}
-	}
-	elf_end(e);
 }
 
 int kpkg_read_module(struct kpkg *p, struct kp_err *err)
@@ -117,7 +84,7 @@ int kpkg_read_module(struct kpkg *p, struct kp_err *err)
 	     (int)sizeof(p->description)))
 		goto out;
 	p->is_signed = mf.signer != NULL;
-	read_build_id(mf.fd, p->build_id, sizeof(p->build_id));
+	kp_build_id(mf.fd, p->build_id, sizeof(p->build_id));
 	ret = 0;
 out:
 	if (ret && err && !err->msg[0])

@@ -211,6 +211,7 @@ static void test_info(void **state)
 		 "state:       enabled\n"
 		 "signer:      - (unsigned)\n"
 		 "installed:   " FAKE_KREL2 ", " FAKE_KREL "\n"
+		 "debug:       - (no build-id)\n"
 		 "function:    vmlinux:cmdline_proc_show,1\n", ko);
 	assert_string_equal(out, args);
 	assert_int_equal(run("--json info -k " FAKE_KREL2 " kp_a"), 0);

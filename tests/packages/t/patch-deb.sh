@@ -106,3 +106,12 @@ PY
 objcopy --update-section .modinfo="$PKG_OUT/evil.modinfo" "$ko" "$PKG_OUT/$mod.ko" || fail "objcopy"
 refused 4 "a byte (\\x0a) that a package's metadata cannot carry" \
 	-f deb -p 1-1 --kernel-deb-version 1 -m "$maint" -o "$odir" "$PKG_OUT/$mod.ko"
+
+# kpatch info names the debug file by build-id and the package holding it.
+expect_rc 0 "kpatch info on the module" -- env KPATCH_DEBUG_ROOT="$PKG_OUT/none" "$KPT_BIN_DIR/kpatch" info "$ko"
+expect_contains "$out" "debug:       $PKG_OUT/none/.build-id/${id:0:2}/${id:2}.debug (not installed, from package $pkg-dbgsym)" \
+	"kpatch info says which debug package matches, and that it is not installed"
+expect_rc 0 "kpatch info with the -dbgsym package unpacked" -- \
+	env KPATCH_DEBUG_ROOT="$x.dbg/usr/lib/debug" "$KPT_BIN_DIR/kpatch" --json info "$ko"
+expect_contains "$out" "\"debug\":{\"build_id\":\"$id\",\"file\":\"$x.dbg/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug\",\"installed\":true,\"package\":\"$pkg-dbgsym\"}" \
+	"and, in JSON, that the unpacked -dbgsym package provides it"

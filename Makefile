@@ -10,6 +10,10 @@
 #   make check-vm     tests against the real Debian kernel in QEMU
 #   make check        all of the above (installs what it needs first)
 #   make demo         build a live patch and apply it to the test kernel
+#   make deb          the project's own .debs (kpatch, kpatch-build) from
+#                     debian/ into build/packages/deb (dpkg-buildpackage)
+#   make rpm          the same as .rpms from rpm/kpatch.spec into
+#                     build/packages/rpm (rpmbuild)
 #
 # Each component adds itself through src/<component>/build.mk and
 # tests/unit/<component>.mk; this file holds only the common rules.
@@ -65,7 +69,7 @@ programs: $(PROGRAMS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/lib/%.a:
 	@mkdir -p $(dir $@)
@@ -126,8 +130,16 @@ demo: setup
 
 install: $(INSTALL_TARGETS)
 
+# The project's own packages, built by Debian's and RPM's tools from a copy
+# of the tree (scripts/make-deb, scripts/make-rpm); JOBS sets -j (2).
+deb:
+	scripts/make-deb $(abspath $(BUILD))/packages/deb
+
+rpm:
+	scripts/make-rpm $(abspath $(BUILD))/packages/rpm
+
 clean:
 	rm -rf build
 
-.PHONY: all install programs setup unit-tests check-unit check-san check-bad-inputs check-bad-inputs-san check-packages check-vm check demo clean
+.PHONY: all install deb rpm programs setup unit-tests check-unit check-san check-bad-inputs check-bad-inputs-san check-packages check-vm check demo clean
 .SECONDARY:

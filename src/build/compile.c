@@ -63,28 +63,21 @@ int kb_compile(struct kb *kb, bool patched)
 {
 	const char *what = patched ? "patched" : "original";
 	char *log = kb_path("%s/compile-%s.log", kb->work, what);
-	char *ccarg = kb_path("CC=%s", kb->cc), *jarg = kb_path("-j%d", kb->jobs);
-	const char **argv = calloc(kb->nobjs + 8, sizeof(*argv));
-	size_t n = 0;
+	struct kb_make m;
 	int rc;
 
-	argv[n++] = "make";
-	argv[n++] = "-C";
-	argv[n++] = kb->ws;
-	argv[n++] = ccarg;
 	/* patches may include kpatch-author.h (carried in this program) */
 	kb_mkdirs(kb_path("%s/include", kb->work));
 	if (kb_write_file(kb_path("%s/include/kpatch-author.h", kb->work), kb_author_src,
 			  kb_author_len))
 		return kb_fail(&kb->err, KB_EENV, "cannot write %s/include/kpatch-author.h", kb->work);
-	argv[n++] = kb_path("KCFLAGS=-ffunction-sections -fdata-sections -I%s/include", kb->work);
-	argv[n++] = jarg;
+	if (kb_make_argv(kb, &m, kb->ws, kb_path("-I%s/include", kb->work), kb->nobjs))
+		return kb_fail(&kb->err, KB_EENV, "out of memory");
 	for (size_t i = 0; i < kb->nobjs; i++)
-		argv[n++] = kb->objs[i].obj;
-	argv[n] = NULL;
+		kb_make_add(&m, kb->objs[i].obj);
 	kb_progress(kb, "compiling %zu %s object%s", kb->nobjs, what, kb->nobjs == 1 ? "" : "s");
-	rc = kb_run(argv, NULL, log);
-	free(argv);
+	rc = kb_run(m.argv, NULL, log);
+	kb_make_free(&m);
 	if (rc) {
 		char *tail = kb_log_tail(log, 4);
 

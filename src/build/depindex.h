@@ -12,7 +12,7 @@
 /* patches.c: a patch changes this header (tree-relative path). */
 int kb_depindex_note(struct kb *kb, const char *patch, const char *header);
 /* Drop the noted headers: a caller that reads patches more than once. */
-void kb_depindex_forget(void);
+void kb_depindex_forget(struct kb *kb);
 
 /*
  * Pipeline step after the workspace is open and before the patches are

@@ -9,10 +9,7 @@
 #include <string.h>
 
 #include "build/kb.h"
-
-/* kpatch-diff's exit codes */
-#define DIFF_NO_CHANGE	3
-#define DIFF_REFUSED	4
+#include "diff/diff.h"		/* the contract: enum kdiff_status, the result file */
 
 static int add_func(struct kb *kb, const char *name, const char *objname, bool is_new)
 {
@@ -70,7 +67,8 @@ static int read_manifest(struct kb *kb, struct kb_object *o)
 			v[kb->ncallbacks++] = (struct kb_callback){ strdup(json_object_get_string(t)),
 				strdup(json_object_get_string(s)), strdup(o->objname) };
 		}
-	if (json_object_object_get_ex(root, "warnings", &warns))
+	/* with -v the differ's own stderr showed them already */
+	if (!kb->verbose && json_object_object_get_ex(root, "warnings", &warns))
 		for (size_t i = 0; i < json_object_array_length(warns); i++)
 			kb_progress(kb, "warning: %s: %s", o->src,
 				    json_object_get_string(json_object_array_get_idx(warns, i)));
@@ -91,6 +89,33 @@ static int read_manifest(struct kb *kb, struct kb_object *o)
 	return 0;
 }
 
+/*
+ * How the differ's run ended, from its result file: the status it exited
+ * with and its one-line reason. When the file is missing or damaged (the
+ * differ could not start, or crashed), the exit code stands alone.
+ */
+static int read_result(const char *path, int rc, char **reason)
+{
+	struct json_object *root = json_object_from_file(path), *code, *why;
+	int st = rc;
+
+	*reason = NULL;
+	if (root && json_object_object_get_ex(root, "code", &code) &&
+	    json_object_is_type(code, json_type_int)) {
+		st = json_object_get_int(code);
+		if (json_object_object_get_ex(root, "reason", &why))
+			*reason = strdup(json_object_get_string(why));
+	}
+	json_object_put(root);
+	/* a result that disagrees with the exit code is not to be trusted */
+	if (st != rc) {
+		free(*reason);
+		*reason = NULL;
+		st = rc;
+	}
+	return st;
+}
+
 int kb_diff(struct kb *kb)
 {
 	char *symvers = kb_path("%s/Module.symvers", kb->headers);
@@ -99,7 +124,8 @@ int kb_diff(struct kb *kb)
 	for (size_t i = 0; i < kb->nobjs; i++) {
 		struct kb_object *o = &kb->objs[i];
 		char *log = kb_path("%s/diff-%zu.log", kb->work, i);
-		const char *argv[21];
+		char *result = kb_path("%s/diff/%zu-result.json", kb->work, i), *reason;
+		const char *argv[23];
 		int n = 0, rc;
 
 		o->out = kb_path("%s/diff/%zu-patch.o", kb->work, i);
@@ -123,26 +149,41 @@ int kb_diff(struct kb *kb)
 		argv[n++] = o->out;
 		argv[n++] = "--manifest";
 		argv[n++] = o->manifest;
+		argv[n++] = "--result";
+		argv[n++] = result;
 		argv[n] = NULL;
 		kb_progress(kb, "comparing %s", o->obj);
 		rc = kb_run(argv, NULL, kb->verbose ? NULL : log);
-		if (rc == DIFF_NO_CHANGE)
+		if (rc < 0)
+			return kb_fail(&kb->err, KB_EENV, "cannot run %s; set KPATCH_DIFF to the differ",
+				       kb->differ);
+		rc = read_result(result, rc, &reason);
+		if (rc == KDIFF_NO_CHANGE) {
+			free(reason);
 			continue;
-		if (rc) {
-			char *tail = kb->verbose ? strdup("see above") : kb_log_tail(log, 1);
-			char *prefix = kb_path("kpatch-diff: %s: ", o->objname);
-
-			/* Its line names the object; ours names the source file instead. */
-			if (!strncmp(tail, prefix, strlen(prefix)))
-				memmove(tail, tail + strlen(prefix), strlen(tail + strlen(prefix)) + 1);
-			free(prefix);
-
-			if (rc < 0)
-				return kb_fail(&kb->err, KB_EENV, "cannot run %s; set KPATCH_DIFF to the differ",
-					       kb->differ);
-			return kb_fail(&kb->err, rc == DIFF_REFUSED ? KB_EREFUSED : KB_EENV,
-				       "%s: %s", o->src, tail);
 		}
+		if (rc) {
+			char *prefix = kb_path("%s: ", o->objname);
+
+			/* no result (it crashed): its last line of output, which names the object */
+			if (!reason && !kb->verbose) {
+				char *tail = kb_log_tail(log, 1), *p = kb_path("kpatch-diff: %s", prefix);
+
+				reason = strdup(strncmp(tail, p, strlen(p)) ? tail : tail + strlen("kpatch-diff: "));
+				free(tail);
+				free(p);
+			}
+			if (!reason)
+				reason = kb_path("kpatch-diff failed (exit %d); see above", rc);
+			/* Its reason names the object; ours names the source file instead. */
+			if (!strncmp(reason, prefix, strlen(prefix)))
+				memmove(reason, reason + strlen(prefix), strlen(reason + strlen(prefix)) + 1);
+			free(prefix);
+			kb_fail(&kb->err, rc == KDIFF_REFUSED ? KB_EREFUSED : KB_EENV, "%s: %s", o->src, reason);
+			free(reason);
+			return -1;
+		}
+		free(reason);
 		o->changed = true;
 		changed++;
 		if (read_manifest(kb, o))

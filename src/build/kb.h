@@ -117,6 +117,8 @@ struct kb {
 	size_t nobjs;
 	char **targets;		/* every file the patches edit, relative to the tree */
 	size_t ntargets;
+	char **changed_headers;	/* the headers among them (depindex.c) */
+	size_t nchanged_headers;
 	struct kb_func *funcs;
 	size_t nfuncs;
 	struct kb_symref *refs;
@@ -144,6 +146,23 @@ void kb_progress(const struct kb *kb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *kb_log_tail(const char *log, int lines);
 
+/*
+ * kbuild.c: the one `make -C TREE CC= KCFLAGS= -jN` vector; room for
+ * ntargets more arguments, added with kb_make_add. m->argv is NULL-terminated.
+ */
+struct kb_make {
+	const char **argv;
+	size_t n, cap;
+	char *owned[3];
+};
+int kb_make_argv(const struct kb *kb, struct kb_make *m, const char *tree,
+		 const char *extra_kcflags, size_t ntargets);
+void kb_make_add(struct kb_make *m, const char *arg);
+void kb_make_free(struct kb_make *m);
+
+/* objects.c: add a .c/.o to the objects to compile, once per source file. */
+int kb_add_object(struct kb *kb, const char *path);
+
 /* fsutil.c */
 int kb_mkdirs(const char *path);
 int kb_check_dir(const char *dir);
@@ -156,18 +175,22 @@ bool kb_exists(const char *path);
 int kb_rmtree(const char *path);
 char *kb_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* The pipeline, in order. */
+/*
+ * The pipeline, in the order main.c's steps[] runs it; signing (sign.c)
+ * follows when a key is given.
+ */
+int kb_read_patches(struct kb *kb);		/* patches.c: which files, which objects */
 int kb_locate_kernel(struct kb *kb);		/* kernel.c */
-int kb_prepare_tree(struct kb *kb);		/* srctree.c */
 int kb_check_compiler(struct kb *kb);		/* compiler.c */
-int kb_read_patches(struct kb *kb);		/* patches.c */
+int kb_prepare_tree(struct kb *kb);		/* srctree.c */
 int kb_workspace_open(struct kb *kb);		/* workspace.c */
 void kb_workspace_close(struct kb *kb);
+/* kb_depindex_expand (depindex.h): the objects a changed header reaches */
+int kb_apply_patches(struct kb *kb);		/* patches.c */
 int kb_compile(struct kb *kb, bool patched);	/* compile.c */
 int kb_compile_patched(struct kb *kb);
-int kb_compile_original(struct kb *kb);
-int kb_apply_patches(struct kb *kb);		/* patches.c */
 int kb_revert_patches(struct kb *kb);		/* patches.c */
+int kb_compile_original(struct kb *kb);
 int kb_diff(struct kb *kb);			/* differ.c */
 int kb_resolve(struct kb *kb);			/* resolve.c */
 int kb_build_module(struct kb *kb);		/* module.c */

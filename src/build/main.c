@@ -21,6 +21,7 @@
 #include "build/kb.h"
 #include "build/depindex.h"
 #include "build/sign.h"
+#include "kpatchlib/pkgname.h"
 
 static const char usage_text[] =
 	"Usage: kpatch-build [options] PATCH [PATCH...]\n"
@@ -33,6 +34,8 @@ static const char usage_text[] =
 	"      --symbols FILE       the kernel's System.map or vmlinux, for exact\n"
 	"                           symbol positions (default: fetched with the source)\n"
 	"  -n, --name NAME          module name (default: kpatch_<first patch name>)\n"
+	"      --patch-version N-R  name the module for patch packages (kpatch-package):\n"
+	"                           kpatch_<kernel release>_N_R, as 1-1 or 2-1\n"
 	"  -o, --output PATH        output directory or .ko file (default: .)\n"
 	"  -j, --jobs N             parallel compile jobs (default: CPUs)\n"
 	"      --cve ID             record a CVE the patch fixes (repeatable)\n"
@@ -58,7 +61,7 @@ static const char usage_text[] =
 	"6 compiler mismatch, 7 compile error, 8 module build error.\n";
 
 enum { OPT_SYMBOLS = 256, OPT_CVE, OPT_DESC, OPT_KEEP, OPT_SKIPCC, OPT_VERSION, OPT_NOREPLACE,
-       OPT_SIGNKEY, OPT_SIGNCERT, OPT_SKIPINIT, OPT_MAXOBJS };
+       OPT_SIGNKEY, OPT_SIGNCERT, OPT_SKIPINIT, OPT_MAXOBJS, OPT_PATCHVER };
 
 static const struct option long_opts[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -77,6 +80,7 @@ static const struct option long_opts[] = {
 	{ "skip-compiler-check", no_argument, NULL, OPT_SKIPCC },
 	{ "skip-init", no_argument, NULL, OPT_SKIPINIT },
 	{ "max-objects", required_argument, NULL, OPT_MAXOBJS },
+	{ "patch-version", required_argument, NULL, OPT_PATCHVER },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -114,6 +118,8 @@ static char *module_name(const char *given, const char *patch)
 
 /* Signing is a step after the pipeline, so its options live here. */
 static const char *sign_key, *sign_cert;
+/* --patch-version: the module is named by the package scheme (pkgname.h). */
+static const char *patch_version;
 
 /* The long option whose value is VAL, for a message; NULL if none. */
 static const char *long_name(int val)
@@ -193,6 +199,7 @@ static int parse_args(struct kb *kb, int argc, char **argv)
 		case OPT_NOREPLACE: kb->replace = false; break;
 		case OPT_SIGNKEY: sign_key = optarg; break;
 		case OPT_SIGNCERT: sign_cert = optarg; break;
+		case OPT_PATCHVER: patch_version = optarg; break;
 		case OPT_KEEP: kb->keep_tmp = true; break;
 		case OPT_SKIPCC: kb->skip_compiler_check = true; break;
 		case OPT_SKIPINIT: kb->skip_init = true; break;
@@ -269,7 +276,25 @@ static int setup_env(struct kb *kb)
 
 		kb->jobs = c > 0 ? (int)c : 1;
 	}
-	kb->name = kb->name_owned = module_name(kb->name, kb->patches[0]);
+	if (patch_version) {
+		struct kp_pkg_version v;
+		struct kp_err perr;
+		char pname[64];
+
+		if (kp_pkg_version_parse(patch_version, &v, &perr) ||
+		    kp_pkg_module_name(kb->krel, &v, pname, sizeof(pname), &perr))
+			return kb_fail(&kb->err, KB_EUSAGE, "--patch-version: %s", perr.msg);
+		if (!v.patch)
+			return kb_fail(&kb->err, KB_EUSAGE,
+				       "--patch-version 0-0 is the empty package, which has no module");
+		if (kb->name && strcmp(kb->name, pname))
+			return kb_fail(&kb->err, KB_EUSAGE,
+				       "--name %s and --patch-version %s: the package needs the module named %s; leave --name out",
+				       kb->name, patch_version, pname);
+		kb->name = kb->name_owned = strdup(pname);
+	} else {
+		kb->name = kb->name_owned = module_name(kb->name, kb->patches[0]);
+	}
 	if (!kb->output)
 		kb->output = ".";
 	{

@@ -14,18 +14,9 @@
 #include "build/depindex.h"
 #include "build/kb.h"
 
-static bool have_object(const struct kb *kb, const char *src)
-{
-	for (size_t i = 0; i < kb->nobjs; i++)
-		if (!strcmp(kb->objs[i].src, src))
-			return true;
-	return false;
-}
-
 static int add_file(struct kb *kb, const char *patch, const char *path)
 {
 	size_t n = strlen(path);
-	struct kb_object *o;
 	char **t, shown[256];
 
 	/* Every file patch will edit, checked against the tree once it is open. */
@@ -41,18 +32,7 @@ static int add_file(struct kb *kb, const char *patch, const char *path)
 		return kb_fail(&kb->err, KB_EREFUSED,
 			       "%s: %s: only changes to .c files can be patched (a header change affects every object that includes it); move the change into the .c file",
 			       patch, kp_escape(path, shown, sizeof(shown)));
-	if (have_object(kb, path))
-		return 0;
-	o = realloc(kb->objs, (kb->nobjs + 1) * sizeof(*o));
-	if (!o)
-		return kb_fail(&kb->err, KB_EENV, "out of memory");
-	kb->objs = o;
-	o = &kb->objs[kb->nobjs++];
-	memset(o, 0, sizeof(*o));
-	o->src = strdup(path);
-	o->obj = strdup(path);
-	o->obj[n - 1] = 'o';
-	return 0;
+	return kb_add_object(kb, path);
 }
 
 /* Characters of kernel source paths; anything else is refused before it names a file. */

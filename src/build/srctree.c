@@ -30,16 +30,16 @@
 extern const char kb_probe_src[];
 extern const unsigned long kb_probe_len;
 
-#define KB_KCFLAGS "KCFLAGS=-ffunction-sections -fdata-sections"
-
 static int make_in(struct kb *kb, const char *tree, const char *target, const char *log)
 {
-	char *ccarg = kb_path("CC=%s", kb->cc), *jarg = kb_path("-j%d", kb->jobs);
-	const char *argv[] = { "make", "-C", tree, ccarg, KB_KCFLAGS, jarg, target, NULL };
-	int rc = kb_run(argv, NULL, log);
+	struct kb_make m;
+	int rc;
 
-	free(ccarg);
-	free(jarg);
+	if (kb_make_argv(kb, &m, tree, NULL, 1))
+		return -1;
+	kb_make_add(&m, target);
+	rc = kb_run(m.argv, NULL, log);
+	kb_make_free(&m);
 	return rc;
 }
 

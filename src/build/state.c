@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 
+#include "build/depindex.h"
 #include "build/kb.h"
 
 static void free_objects(struct kb *kb)
@@ -75,6 +76,7 @@ void kb_free(struct kb *kb)
 	free(kb->targets);
 	kb->targets = NULL;
 	kb->ntargets = 0;
+	kb_depindex_forget(kb);
 	free_objects(kb);
 	free_symbols(kb);
 }

@@ -41,7 +41,7 @@ static bool starts(const char *s, const char *prefix)
 }
 
 /* KPATCH_IGNORE_SECTION: the named sections of both objects are not looked at. */
-int author_sections(struct dctx *c)
+int kd_author_sections(struct dctx *c)
 {
 	struct kelf_sec *names = kelf_find_section(c->patched, ".kpatch.ignore.section");
 	size_t off = 0;
@@ -54,16 +54,16 @@ int author_sections(struct dctx *c)
 		struct kelf_sec *s;
 
 		if (len == names->size - off)
-			return fail(c, ".kpatch.ignore.section: unterminated name");
+			return kd_fail(c, ".kpatch.ignore.section: unterminated name");
 		if (len) {
 			if (starts(name, ".kpatch."))
-				return refuse(c, "%s: KPATCH_IGNORE_SECTION cannot name the author "
+				return kd_refuse(c, "%s: KPATCH_IGNORE_SECTION cannot name the author "
 					      "macros' own sections", name);
 			if ((s = kelf_find_section(c->patched, name)))
 				DSEC(s)->cls = DC_IGNORE;
 			if ((s = kelf_find_section(c->orig, name)))
 				DSEC(s)->cls = DC_IGNORE;
-			dlog(c, "section %s: ignored (KPATCH_IGNORE_SECTION)", name);
+			kd_dlog(c, "section %s: ignored (KPATCH_IGNORE_SECTION)", name);
 		}
 		off += len + 1;
 	}
@@ -79,10 +79,10 @@ static int mark_all(struct dctx *c, const char *secname, bool want_func, bool *(
 		struct dsym *d = marker_target(c, &s->relas[i]);
 
 		if (!d || (want_func && d->sym->type != STT_FUNC))
-			return refuse(c, "%s: entry %zu does not point at a %s", secname, i,
+			return kd_refuse(c, "%s: entry %zu does not point at a %s", secname, i,
 				      want_func ? "function" : "function or variable");
 		*flag(d) = true;
-		dlog(c, "%s %s: marked by %s", d->sym->type == STT_FUNC ? "function" : "variable",
+		kd_dlog(c, "%s %s: marked by %s", d->sym->type == STT_FUNC ? "function" : "variable",
 		     d->sym->name, secname);
 	}
 	return 0;
@@ -98,7 +98,7 @@ static bool *forced_flag(struct dsym *d)
 	return &d->forced;
 }
 
-int author_symbols(struct dctx *c)
+int kd_author_symbols(struct dctx *c)
 {
 	if (mark_all(c, ".kpatch.ignore.function", true, ignored_flag) ||
 	    mark_all(c, ".kpatch.force", false, forced_flag))
@@ -113,22 +113,22 @@ static int add_callback(struct dctx *c, const char *type, struct dsym *d)
 
 	for (size_t i = 0; i < res->ncallbacks; i++)
 		if (!strcmp(res->callbacks[i].type, type))
-			return refuse(c, "%s: a second %s callback (%s is one already); an object "
+			return kd_refuse(c, "%s: a second %s callback (%s is one already); an object "
 				      "has one of each kind", d->sym->name, type,
 				      res->callbacks[i].symbol);
 	v = realloc(res->callbacks, (res->ncallbacks + 1) * sizeof(*v));
 	if (!v)
-		return fail(c, "out of memory");
+		return kd_fail(c, "out of memory");
 	res->callbacks = v;
 	v[res->ncallbacks].type = type;
 	v[res->ncallbacks].symbol = strdup(orig_name(d->sym));
 	if (!v[res->ncallbacks].symbol)
-		return fail(c, "out of memory");
+		return kd_fail(c, "out of memory");
 	res->ncallbacks++;
 	/* carried like a new function, reached by the template by name */
 	if (d->status == DS_SAME)
 		d->status = DS_NEW;
-	dlog(c, "function %s: %s callback", d->sym->name, type);
+	kd_dlog(c, "function %s: %s callback", d->sym->name, type);
 	return 0;
 }
 
@@ -136,7 +136,7 @@ static int add_callback(struct dctx *c, const char *type, struct dsym *d)
  * Callbacks: the functions are carried (they are new, or made so) and
  * listed in the manifest by type for the module template.
  */
-int author_callbacks(struct dctx *c)
+int kd_author_callbacks(struct dctx *c)
 {
 	for (size_t i = 0; i < c->patched->nsecs; i++) {
 		struct kelf_sec *s = c->patched->secs[i];
@@ -148,15 +148,15 @@ int author_callbacks(struct dctx *c)
 			if (!strcmp(s->name + strlen(CALLBACK_PREFIX), callback_types[t]))
 				type = callback_types[t];
 		if (!type)
-			return refuse(c, "%s: unknown callback type; use the macros of kpatch-author.h",
+			return kd_refuse(c, "%s: unknown callback type; use the macros of kpatch-author.h",
 				      s->name);
 		for (size_t j = 0; j < s->nrelas; j++) {
 			struct dsym *d = marker_target(c, &s->relas[j]);
 
 			if (!d || d->sym->type != STT_FUNC)
-				return refuse(c, "%s: entry %zu does not point at a function", s->name, j);
+				return kd_refuse(c, "%s: entry %zu does not point at a function", s->name, j);
 			if (DSEC(d->sym->sec)->cls != DC_TEXT)
-				return refuse(c, "%s: a %s callback must be ordinary code (section %s)",
+				return kd_refuse(c, "%s: a %s callback must be ordinary code (section %s)",
 					      d->sym->name, type, d->sym->sec->name);
 			if (add_callback(c, type, d))
 				return -1;

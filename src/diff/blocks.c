@@ -41,7 +41,7 @@ static int find_block_starts(struct dctx *c, struct kelf_sec *ts)
 				continue;
 			if (kp_reserve(&v, &cap, n + 1, sizeof(*v))) {
 				free(v);
-				return fail(c, "out of memory");
+				return kd_fail(c, "out of memory");
 			}
 			v[n++] = off;
 		}
@@ -59,14 +59,14 @@ static int find_block_starts(struct dctx *c, struct kelf_sec *ts)
  * where the next one starts. Only the blocks carried code uses get their
  * relocations, so blocks of functions not carried pull nothing in.
  */
-int carry_block(struct dctx *c, struct kelf_sec *ts, int64_t start)
+int kd_carry_block(struct dctx *c, struct kelf_sec *ts, int64_t start)
 {
 	struct dsec *d = DSEC(ts);
 	uint64_t end = ts->size, *v;
 	size_t i;
 
 	if (start < 0 || (uint64_t)start > ts->size)
-		return refuse(c, "%s: reference outside the section (offset %lld)", ts->name,
+		return kd_refuse(c, "%s: reference outside the section (offset %lld)", ts->name,
 			      (long long)start);
 	/* an empty replacement sits at the very end */
 	if ((uint64_t)start == ts->size)
@@ -84,11 +84,11 @@ int carry_block(struct dctx *c, struct kelf_sec *ts, int64_t start)
 	}
 	v = realloc(d->ranges, (d->nranges + 1) * sizeof(*v));
 	if (!v)
-		return fail(c, "out of memory");
+		return kd_fail(c, "out of memory");
 	d->ranges = v;
 	d->ranges[d->nranges++] = start;
-	dlog(c, "include %s block at %lld (%llu bytes)", ts->name, (long long)start,
+	kd_dlog(c, "include %s block at %lld (%llu bytes)", ts->name, (long long)start,
 	     (unsigned long long)(end - start));
 	/* the whole section was copied: the block keeps its offset */
-	return queue_at(c, ts, start, end - start, d->out, start);
+	return kd_queue_at(c, ts, start, end - start, d->out, start);
 }

@@ -6,7 +6,7 @@
  * under the name the kernel knows them by; new variables and whole
  * sections (strings, anonymous constants, replacement code) are copied
  * when carried code uses them. Every copied range is queued, and
- * carry_pending() rewrites its relocations (convert.c), which may carry
+ * kd_carry_pending() rewrites its relocations (convert.c), which may carry
  * more: the pass runs until nothing new is pulled in.
  */
 #include <stdio.h>
@@ -17,11 +17,11 @@
 #include "diff/diff_int.h"
 
 /* Queues [START, START+LEN) of PSEC, copied to OUT at OUT_OFF. */
-int queue_at(struct dctx *c, struct kelf_sec *psec, uint64_t start,
+int kd_queue_at(struct dctx *c, struct kelf_sec *psec, uint64_t start,
 		    uint64_t len, struct kelf_sec *out, uint64_t out_off)
 {
 	if (kp_reserve(&c->pend, &c->pend_cap, c->npend + 1, sizeof(*c->pend)))
-		return fail(c, "out of memory");
+		return kd_fail(c, "out of memory");
 	c->pend[c->npend++] = (struct pending){ psec, start, len, out, out_off };
 	return 0;
 }
@@ -29,7 +29,7 @@ int queue_at(struct dctx *c, struct kelf_sec *psec, uint64_t start,
 static int queue(struct dctx *c, struct kelf_sec *psec, uint64_t start,
 		 uint64_t len, struct kelf_sec *out)
 {
-	return queue_at(c, psec, start, len, out, 0);
+	return kd_queue_at(c, psec, start, len, out, 0);
 }
 
 /* Adds an output section with its section symbol. */
@@ -47,7 +47,7 @@ static struct kelf_sec *out_section(struct dctx *c, const char *name,
 	struct kelf_sec *s = kelf_add_section(c->out, name, &sh, data, size);
 
 	if (!s || !kelf_add_symbol(c->out, name, STB_LOCAL, STT_SECTION, s, 0, 0)) {
-		fail(c, "out of memory");
+		kd_fail(c, "out of memory");
 		return NULL;
 	}
 	return s;
@@ -61,7 +61,7 @@ static uint64_t extent(const struct kelf_sym *y)
 	return y->size;
 }
 
-struct kelf_sym *carry_symbol(struct dctx *c, struct dsym *d)
+struct kelf_sym *kd_carry_symbol(struct dctx *c, struct dsym *d)
 {
 	struct kelf_sym *y = d->sym;
 	uint64_t len = extent(y);
@@ -73,7 +73,7 @@ struct kelf_sym *carry_symbol(struct dctx *c, struct dsym *d)
 	if (d->out)
 		return d->out;
 	if (y->value + len > y->sec->size) {
-		fail(c, "%s: symbol extends past its section %s", y->name, y->sec->name);
+		kd_fail(c, "%s: symbol extends past its section %s", y->name, y->sec->name);
 		return NULL;
 	}
 	if (y->type == STT_FUNC && !d->child && !d->helper) {
@@ -89,13 +89,13 @@ struct kelf_sym *carry_symbol(struct dctx *c, struct dsym *d)
 		return NULL;
 	d->out = kelf_add_symbol(c->out, orig_name(y), bind, y->type, s, 0, y->size);
 	if (!d->out) {
-		fail(c, "out of memory");
+		kd_fail(c, "out of memory");
 		return NULL;
 	}
 	d->carry = true;
 	if (queue(c, y->sec, y->value, len, s))
 		return NULL;
-	if (y->type == STT_FUNC && relink_local_calls(c, y, s))
+	if (y->type == STT_FUNC && kd_relink_local_calls(c, y, s))
 		return NULL;
 	return d->out;
 }
@@ -105,7 +105,7 @@ struct kelf_sym *carry_symbol(struct dctx *c, struct dsym *d)
  * code. With RELAS false the relocations are left to the caller, which
  * queues only the ranges it uses.
  */
-struct kelf_sym *carry_section(struct dctx *c, struct kelf_sec *ps, bool relas)
+struct kelf_sym *kd_carry_section(struct dctx *c, struct kelf_sec *ps, bool relas)
 {
 	struct dsec *d = DSEC(ps);
 
@@ -113,13 +113,13 @@ struct kelf_sym *carry_section(struct dctx *c, struct kelf_sec *ps, bool relas)
 		d->out = out_section(c, ps->name, ps, ps->data, ps->size);
 		if (!d->out || (relas && queue(c, ps, 0, ps->size, d->out)))
 			return NULL;
-		dlog(c, "include section %s (referenced by carried code)", ps->name);
+		kd_dlog(c, "include section %s (referenced by carried code)", ps->name);
 	}
 	return d->out->secsym;
 }
 
 /* Rewrites the relocations of every range carried so far, and of what they pull in. */
-int carry_pending(struct dctx *c)
+int kd_carry_pending(struct dctx *c)
 {
 	size_t i;
 
@@ -134,10 +134,10 @@ int carry_pending(struct dctx *c)
 			struct kelf_sym *sym;
 			int64_t addend;
 
-			if (convert_rela(c, r, in_code, &sym, &addend))
+			if (kd_convert_rela(c, r, in_code, &sym, &addend))
 				return -1;
 			if (kelf_add_rela(p.out, r->offset - p.start + p.out_off, r->type, sym, addend))
-				return fail(c, "out of memory");
+				return kd_fail(c, "out of memory");
 		}
 	}
 	c->npend = 0;
@@ -149,24 +149,24 @@ static int add_function(struct dctx *c, struct dsym *d)
 	struct kdiff_result *res = c->res;
 	struct kdiff_function *v;
 
-	if (!carry_symbol(c, d))
+	if (!kd_carry_symbol(c, d))
 		return -1;
-	dlog(c, "include function %s (%s)", orig_name(d->sym),
+	kd_dlog(c, "include function %s (%s)", orig_name(d->sym),
 	     d->status == DS_NEW ? "new" : "changed");
 	v = realloc(res->functions, (res->nfunctions + 1) * sizeof(*v));
 	if (!v)
-		return fail(c, "out of memory");
+		return kd_fail(c, "out of memory");
 	res->functions = v;
 	memset(&v[res->nfunctions], 0, sizeof(v[res->nfunctions]));
 	v[res->nfunctions].name = strdup(orig_name(d->sym));
 	v[res->nfunctions].change = d->status == DS_NEW ? KDIFF_FN_NEW : KDIFF_FN_CHANGED;
 	if (!v[res->nfunctions].name)
-		return fail(c, "out of memory");
+		return kd_fail(c, "out of memory");
 	res->nfunctions++;
 	return 0;
 }
 
-int carry_functions(struct dctx *c)
+int kd_carry_functions(struct dctx *c)
 {
 	size_t i;
 
@@ -178,14 +178,14 @@ int carry_functions(struct dctx *c)
 		    (d->status == DS_CHANGED || d->status == DS_NEW))
 			d->carry = true;
 		if (d->helper)
-			dlog(c, "include %s (changed notrace helper)", d->sym->name);
+			kd_dlog(c, "include %s (changed notrace helper)", d->sym->name);
 	}
 	for (i = 0; i < c->patched->nsyms; i++) {
 		struct dsym *d = &c->psyms[i];
 
 		if (d->child && d->parent && d->parent->carry) {
 			d->carry = true;
-			dlog(c, "include %s (part of %s)", d->sym->name, d->parent->sym->name);
+			kd_dlog(c, "include %s (part of %s)", d->sym->name, d->parent->sym->name);
 		}
 	}
 	for (i = 0; i < c->patched->nsyms; i++) {
@@ -197,8 +197,8 @@ int carry_functions(struct dctx *c)
 	for (i = 0; i < c->patched->nsyms; i++) {
 		struct dsym *d = &c->psyms[i];
 
-		if (d->carry && (d->child || d->helper) && !carry_symbol(c, d))
+		if (d->carry && (d->child || d->helper) && !kd_carry_symbol(c, d))
 			return -1;
 	}
-	return carry_pending(c);
+	return kd_carry_pending(c);
 }

@@ -65,7 +65,7 @@ static enum dclass classify(const struct kelf_sec *s, size_t entsize)
 	return DC_OTHER;
 }
 
-void classify_sections(struct dctx *c, struct kelf *k, struct dsec *ds)
+void kd_classify_sections(struct dctx *c, struct kelf *k, struct dsec *ds)
 {
 	const struct kdiff_entry_sizes *es = c->opts->entry_sizes;
 	size_t i;

@@ -71,7 +71,7 @@ static bool same_target(const struct kelf_rela *pr, const struct kelf_rela *or,
 }
 
 /* Compares the byte ranges of P (patched) and O (original) with their relocations. */
-bool sym_range_equal(struct dctx *c, const struct kelf_sym *p,
+bool kd_sym_range_equal(struct dctx *c, const struct kelf_sym *p,
 		     const struct kelf_sym *o)
 {
 	const struct kelf_sec *ps = p->sec, *os = o->sec;
@@ -127,7 +127,7 @@ static int skip_init(struct dctx *c, struct dsym *d)
 		return 0;
 	snprintf(c->skipped_init + len, sizeof(c->skipped_init) - len, "%s%s%s",
 		 len ? ", " : "", d->sym->name, d->sym->type == STT_FUNC ? "()" : "");
-	dlog(c, "%s %s: __init, changed, left out (--skip-init)", class_word(d->sym), d->sym->name);
+	kd_dlog(c, "%s %s: __init, changed, left out (--skip-init)", class_word(d->sym), d->sym->name);
 	return 0;
 }
 
@@ -138,29 +138,29 @@ static int compare_symbol(struct dctx *c, struct dsym *d)
 
 	if (d->ignored || (d->child && d->parent && d->parent->ignored)) {
 		if (!d->twin && !d->child)
-			return refuse(c, "%s: KPATCH_IGNORE_FUNCTION names a new function; only an "
+			return kd_refuse(c, "%s: KPATCH_IGNORE_FUNCTION names a new function; only an "
 				      "existing function can be left unpatched", y->name);
 		d->status = DS_SAME;
-		dlog(c, "%s %s: ignored (KPATCH_IGNORE_FUNCTION)", class_word(y), y->name);
+		kd_dlog(c, "%s %s: ignored (KPATCH_IGNORE_FUNCTION)", class_word(y), y->name);
 		return 0;
 	}
-	if (cls == DC_INIT && c->opts->skip_init && (!d->twin || !sym_range_equal(c, y, d->twin->sym)))
+	if (cls == DC_INIT && c->opts->skip_init && (!d->twin || !kd_sym_range_equal(c, y, d->twin->sym)))
 		return skip_init(c, d);
 	if (!d->twin) {
 		d->status = DS_NEW;
 		if (cls == DC_OTHER)
-			return refuse(c, "%s: new %s in a section the differ does not understand; "
+			return kd_refuse(c, "%s: new %s in a section the differ does not understand; "
 				      "keep the patch out of it", y->sec->name, y->name);
 		if (cls == DC_INIT)
-			return refuse(c, "%s: new __init/__exit %s: init code and data run only at boot; "
+			return kd_refuse(c, "%s: new __init/__exit %s: init code and data run only at boot; "
 				      "put the change in a function that runs after boot",
 				      y->name, class_word(y));
-		dlog(c, "%s %s: new", class_word(y), y->name);
+		kd_dlog(c, "%s %s: new", class_word(y), y->name);
 		return 0;
 	}
-	d->status = sym_range_equal(c, y, d->twin->sym) ? DS_SAME : DS_CHANGED;
+	d->status = kd_sym_range_equal(c, y, d->twin->sym) ? DS_SAME : DS_CHANGED;
 	if (d->status == DS_SAME) {
-		dlog(c, "%s %s: unchanged", class_word(y), y->name);
+		kd_dlog(c, "%s %s: unchanged", class_word(y), y->name);
 		return 0;
 	}
 	/* dynamic debug descriptors hold line numbers: metadata, not state */
@@ -170,30 +170,30 @@ static int compare_symbol(struct dctx *c, struct dsym *d)
 	}
 	switch (cls) {
 	case DC_INIT:
-		return refuse(c, "%s: changed __init/__exit %s: it ran at boot and cannot be "
+		return kd_refuse(c, "%s: changed __init/__exit %s: it ran at boot and cannot be "
 			      "patched; change the code that runs after boot instead",
 			      y->name, class_word(y));
 	case DC_DATA:
 	case DC_STRINGS:
 		if (y->type != STT_FUNC && d->forced) {
 			d->status = DS_SAME;
-			return warn(c, "%s: forced (KPATCH_FORCE): the changed initial value or "
+			return kd_warn(c, "%s: forced (KPATCH_FORCE): the changed initial value or "
 				    "layout is not applied, the running kernel keeps the old "
 				    "contents", y->name);
 		}
 		if (y->type != STT_FUNC)
-			return refuse(c, "%s: initial value or layout of existing data changed "
+			return kd_refuse(c, "%s: initial value or layout of existing data changed "
 				      "(section %s): the running kernel keeps the old contents; "
 				      "leave the definition alone and use a shadow variable or a "
 				      "load-time callback", y->name, y->sec->name);
 		break;
 	case DC_OTHER:
-		return refuse(c, "%s: section %s changed and the differ does not understand it; "
+		return kd_refuse(c, "%s: section %s changed and the differ does not understand it; "
 			      "keep the patch out of this section", y->name, y->sec->name);
 	default:
 		break;
 	}
-	dlog(c, "%s %s: changed", class_word(y), y->name);
+	kd_dlog(c, "%s %s: changed", class_word(y), y->name);
 	return 0;
 }
 
@@ -226,10 +226,10 @@ static int compare_other_sections(struct dctx *c)
 		if (p->cls != DC_OTHER || s->primary)
 			continue;
 		if (!p->twin)
-			return refuse(c, "%s: new section the differ does not understand; "
+			return kd_refuse(c, "%s: new section the differ does not understand; "
 				      "keep the patch out of it", s->name);
 		if (!same_contents(s, p->twin->sec))
-			return refuse(c, "%s: section changed and the differ does not understand it; "
+			return kd_refuse(c, "%s: section changed and the differ does not understand it; "
 				      "keep the patch out of it", s->name);
 	}
 	return 0;
@@ -304,7 +304,7 @@ static int promote_callers(struct dctx *c, struct dsym *f)
 				caller->status = DS_CHANGED;
 				caller->promoted_by = f;
 				n++;
-				dlog(c, "function %s: changed (calls changed notrace function %s)",
+				kd_dlog(c, "function %s: changed (calls changed notrace function %s)",
 				     caller->sym->name, f->sym->name);
 			}
 		}
@@ -314,19 +314,19 @@ static int promote_callers(struct dctx *c, struct dsym *f)
 		goto refuse;
 	}
 	f->helper = true;
-	dlog(c, "function %s: notrace, carried as a helper of its callers", f->sym->name);
+	kd_dlog(c, "function %s: notrace, carried as a helper of its callers", f->sym->name);
 	return n;
 refuse:
 	if (f->promoted_by)
-		return refuse(c, "%s: changed function has no ftrace entry (notrace, no __fentry__ "
+		return kd_refuse(c, "%s: changed function has no ftrace entry (notrace, no __fentry__ "
 			      "call) and %s; it must change because it calls the changed notrace "
 			      "function %s, so %s cannot be applied by patching its callers",
 			      f->sym->name, why, f->promoted_by->sym->name, f->promoted_by->sym->name);
-	return refuse(c, "%s: changed function has no ftrace entry (notrace, no __fentry__ "
+	return kd_refuse(c, "%s: changed function has no ftrace entry (notrace, no __fentry__ "
 		      "call) and %s; patch its callers instead", f->sym->name, why);
 }
 
-int compare_objects(struct dctx *c)
+int kd_compare_objects(struct dctx *c)
 {
 	size_t i;
 
@@ -349,7 +349,7 @@ int compare_objects(struct dctx *c)
 		if (d->child && d->status != DS_SAME && d->parent &&
 		    d->parent->status == DS_SAME && !d->parent->ignored) {
 			d->parent->status = DS_CHANGED;
-			dlog(c, "function %s: changed (its part %s changed)",
+			kd_dlog(c, "function %s: changed (its part %s changed)",
 			     d->parent->sym->name, d->sym->name);
 		}
 	}
@@ -362,7 +362,7 @@ int compare_objects(struct dctx *c)
 			int n;
 
 			if (d->sym->type != STT_FUNC || d->child || d->helper ||
-			    d->status != DS_CHANGED || has_ftrace_entry(c, d->sym))
+			    d->status != DS_CHANGED || kd_has_ftrace_entry(c, d->sym))
 				continue;
 			n = promote_callers(c, d);
 			if (n < 0)

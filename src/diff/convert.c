@@ -17,7 +17,7 @@
  * The output's undefined symbol NAME, added once, and its manifest entry
  * with the binding and type ORIG had in the original object.
  */
-struct kelf_sym *external(struct dctx *c, const char *name,
+struct kelf_sym *kd_external(struct dctx *c, const char *name,
 			  const struct kelf_sym *orig)
 {
 	struct kdiff_result *res = c->res;
@@ -36,7 +36,7 @@ struct kelf_sym *external(struct dctx *c, const char *name,
 			    STT_NOTYPE, NULL, 0, 0);
 	v = realloc(res->symbols, (res->nsymbols + 1) * sizeof(*v));
 	if (!y || !v) {
-		fail(c, "out of memory");
+		kd_fail(c, "out of memory");
 		return NULL;
 	}
 	res->symbols = v;
@@ -45,11 +45,11 @@ struct kelf_sym *external(struct dctx *c, const char *name,
 	v[res->nsymbols].bind = orig ? orig->bind : STB_GLOBAL;
 	v[res->nsymbols].type = orig ? orig->type : STT_NOTYPE;
 	if (!v[res->nsymbols].name) {
-		fail(c, "out of memory");
+		kd_fail(c, "out of memory");
 		return NULL;
 	}
 	res->nsymbols++;
-	dlog(c, "external %s (%s in the original)", name,
+	kd_dlog(c, "external %s (%s in the original)", name,
 	     orig && orig->bind == STB_LOCAL ? "local" : "global");
 	return y;
 }
@@ -118,7 +118,7 @@ static bool is_once_flag(const struct kelf_sym *y)
 }
 
 /* The function a relocation points into, or NULL. */
-struct kelf_sym *owner_function(const struct kelf_rela *r, const struct kelf *k)
+struct kelf_sym *kd_owner_function(const struct kelf_rela *r, const struct kelf *k)
 {
 	struct kelf_sym *t = r->sym;
 
@@ -145,23 +145,23 @@ static int convert_place(struct dctx *c, const struct kelf_rela *r, bool in_code
 
 	*named = NULL;
 	if (cls == DC_ALTREPL) {
-		*out = carry_section(c, ts, false);
+		*out = kd_carry_section(c, ts, false);
 		*addend = r->addend + base;
-		return *out ? carry_block(c, ts, kelf_rela_target_offset(r, in_code)) : -1;
+		return *out ? kd_carry_block(c, ts, kelf_rela_target_offset(r, in_code)) : -1;
 	}
 	if (cls == DC_STRINGS) {
-		*out = carry_section(c, ts, true);
+		*out = kd_carry_section(c, ts, true);
 		*addend = r->addend + base;
 		return *out ? 0 : -1;
 	}
 	y = kelf_rela_target_symbol(r, in_code, c->patched, NULL);
 	if (!y) {
 		if (cls == DC_DATA && !(ts->sh.sh_flags & SHF_WRITE)) {
-			*out = carry_section(c, ts, true);
+			*out = kd_carry_section(c, ts, true);
 			*addend = r->addend + base;
 			return *out ? 0 : -1;
 		}
-		return refuse(c, "%s: reference to an unnamed location (offset %lld) the "
+		return kd_refuse(c, "%s: reference to an unnamed location (offset %lld) the "
 			      "differ cannot map to a symbol", ts->name,
 			      (long long)kelf_rela_target_offset(r, in_code));
 	}
@@ -170,7 +170,7 @@ static int convert_place(struct dctx *c, const struct kelf_rela *r, bool in_code
 	return 0;
 }
 
-int convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
+int kd_convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
 		 struct kelf_sym **out, int64_t *addend)
 {
 	struct kelf_sym *t = r->sym;
@@ -186,39 +186,39 @@ int convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
 			return 0;
 	}
 	if (!t->sec) {
-		*out = external(c, t->name, kelf_find_symbol(c->orig, t->name));
+		*out = kd_external(c, t->name, kelf_find_symbol(c->orig, t->name));
 		return *out ? 0 : -1;
 	}
 	d = DSYM(t);
 	if (DSEC(t->sec)->cls == DC_INIT)
-		return refuse(c, "%s: carried code references __init/__exit symbol %s, which is "
+		return kd_refuse(c, "%s: carried code references __init/__exit symbol %s, which is "
 			      "freed after boot", t->sec->name, t->name);
 	if (d->carry) {
-		*out = carry_symbol(c, d);
+		*out = kd_carry_symbol(c, d);
 		return *out ? 0 : -1;
 	}
 	if (d->twin && !is_function_name(t) && !is_once_flag(t)) {
-		*out = external(c, d->twin->sym->name, d->twin->sym);
+		*out = kd_external(c, d->twin->sym->name, d->twin->sym);
 		return *out ? 0 : -1;
 	}
 	if (d->twin) {
 		/* a copy is as good, and needs no livepatch relocation */
 		d->carry = true;
-		dlog(c, "include copy of %s (%s)", t->name,
+		kd_dlog(c, "include copy of %s (%s)", t->name,
 		     is_once_flag(t) ? "fresh once-only flag" : "constant function name");
-		*out = carry_symbol(c, d);
+		*out = kd_carry_symbol(c, d);
 		return *out ? 0 : -1;
 	}
 	if (t->type == STT_FUNC)
-		return refuse(c, "%s: new function not carried (internal error)", t->name);
+		return kd_refuse(c, "%s: new function not carried (internal error)", t->name);
 	if (unpaired_namesake(c, d))
-		return refuse(c, "%s: cannot tell which variable of the original object it is (%s "
+		return kd_refuse(c, "%s: cannot tell which variable of the original object it is (%s "
 			      "is unpaired too), so its state would be lost; give the new "
 			      "variable another name", t->name, unpaired_namesake(c, d)->sym->name);
 	d->carry = true;
-	dlog(c, "include new %s %s (referenced by carried code)",
+	kd_dlog(c, "include new %s %s (referenced by carried code)",
 	     t->type == STT_OBJECT ? "variable" : "symbol", t->name);
-	*out = carry_symbol(c, d);
+	*out = kd_carry_symbol(c, d);
 	return *out ? 0 : -1;
 }
 
@@ -226,7 +226,7 @@ int convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
  * Drops undefined symbols nothing refers to any more (a static-call key
  * replaced by its trampoline), so the manifest lists only what is used.
  */
-int prune_externals(struct dctx *c)
+int kd_prune_externals(struct dctx *c)
 {
 	struct kelf *k = c->out;
 	struct kdiff_result *res = c->res;

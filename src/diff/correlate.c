@@ -100,7 +100,7 @@ static void pair(struct dctx *c, struct dsym *p, struct dsym *o, const char *why
 	p->twin = o;
 	o->twin = p;
 	if (strcmp(p->sym->name, o->sym->name))
-		dlog(c, "correlate: %s <-> %s (%s)", p->sym->name, o->sym->name, why);
+		kd_dlog(c, "correlate: %s <-> %s (%s)", p->sym->name, o->sym->name, why);
 }
 
 /*
@@ -137,7 +137,7 @@ static int pair_unique(struct dctx *c, bool by_key, bool trust_numbers)
 	if (!pv || !ov) {
 		free(pv);
 		free(ov);
-		return fail(c, "out of memory");
+		return kd_fail(c, "out of memory");
 	}
 	while (i < pn && j < on) {
 		int r = strcmp(pv[i].name, ov[j].name);
@@ -410,12 +410,12 @@ static void pair_sections(struct dctx *c)
 	}
 }
 
-int correlate(struct dctx *c)
+int kd_correlate(struct dctx *c)
 {
 	if (init_syms(c->patched, c->psyms) || init_syms(c->orig, c->osyms))
-		return fail(c, "out of memory");
+		return kd_fail(c, "out of memory");
 	if (mark_ambiguous(c->patched, c->psyms) || mark_ambiguous(c->orig, c->osyms))
-		return fail(c, "out of memory");
+		return kd_fail(c, "out of memory");
 	if (pair_unique(c, false, false))
 		return -1;
 	pair_by_contents(c);

@@ -11,7 +11,7 @@
 
 #include "diff/diff_int.h"
 
-void dlog(struct dctx *c, const char *fmt, ...)
+void kd_dlog(struct dctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -22,7 +22,7 @@ void dlog(struct dctx *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-int refuse(struct dctx *c, const char *fmt, ...)
+int kd_refuse(struct dctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -35,7 +35,7 @@ int refuse(struct dctx *c, const char *fmt, ...)
 	return -1;
 }
 
-int fail(struct dctx *c, const char *fmt, ...)
+int kd_fail(struct dctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -48,7 +48,7 @@ int fail(struct dctx *c, const char *fmt, ...)
 }
 
 /* Records one warning line; the run goes on. */
-int warn(struct dctx *c, const char *fmt, ...)
+int kd_warn(struct dctx *c, const char *fmt, ...)
 {
 	struct kdiff_result *res = c->res;
 	char **v, *line;
@@ -61,11 +61,11 @@ int warn(struct dctx *c, const char *fmt, ...)
 	v = line ? realloc(res->warnings, (res->nwarnings + 1) * sizeof(*v)) : NULL;
 	if (!v) {
 		free(line);
-		return fail(c, "out of memory");
+		return kd_fail(c, "out of memory");
 	}
 	res->warnings = v;
 	v[res->nwarnings++] = line;
-	dlog(c, "warning: %s", line);
+	kd_dlog(c, "warning: %s", line);
 	return 0;
 }
 
@@ -109,32 +109,32 @@ static int run(struct dctx *c, const char *orig_path, const char *patched_path)
 
 	if (kelf_open(orig_path, &c->orig, &err) ||
 	    kelf_open(patched_path, &c->patched, &err))
-		return fail(c, "%s", err.msg);
+		return kd_fail(c, "%s", err.msg);
 	c->osecs = calloc(c->orig->nsecs + 1, sizeof(*c->osecs));
 	c->psecs = calloc(c->patched->nsecs + 1, sizeof(*c->psecs));
 	c->osyms = calloc(c->orig->nsyms + 1, sizeof(*c->osyms));
 	c->psyms = calloc(c->patched->nsyms + 1, sizeof(*c->psyms));
 	c->out = kelf_new();
 	if (!c->osecs || !c->psecs || !c->osyms || !c->psyms || !c->out)
-		return fail(c, "out of memory");
-	classify_sections(c, c->orig, c->osecs);
-	classify_sections(c, c->patched, c->psecs);
-	if (author_sections(c) || correlate(c) || check_same_object(c) || author_symbols(c) || compare_objects(c) ||
-	    check_exports(c))
+		return kd_fail(c, "out of memory");
+	kd_classify_sections(c, c->orig, c->osecs);
+	kd_classify_sections(c, c->patched, c->psecs);
+	if (kd_author_sections(c) || kd_correlate(c) || kd_check_same_object(c) || kd_author_symbols(c) || kd_compare_objects(c) ||
+	    kd_check_exports(c))
 		return -1;
 	if (c->skipped_init[0] &&
-	    warn(c, "init code not applied (it already ran at boot): %s", c->skipped_init))
+	    kd_warn(c, "init code not applied (it already ran at boot): %s", c->skipped_init))
 		return -1;
 	if (!c->nchanged)
 		return 0;
 	/* static locals last: a variable correlation could not pair is the better reason */
-	if (author_callbacks(c) || carry_functions(c) || carry_special_sections(c) ||
-	    prune_externals(c) || check_static_locals(c))
+	if (kd_author_callbacks(c) || kd_carry_functions(c) || kd_carry_special_sections(c) ||
+	    kd_prune_externals(c) || kd_check_static_locals(c))
 		return -1;
 	/* like every compiled object: no executable stack wanted */
 	if (!kelf_add_section(c->out, ".note.GNU-stack",
 			      &(GElf_Shdr){ .sh_type = SHT_PROGBITS, .sh_addralign = 1 }, NULL, 0))
-		return fail(c, "out of memory");
+		return kd_fail(c, "out of memory");
 	return 0;
 }
 

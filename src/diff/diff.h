@@ -15,7 +15,11 @@
 #include "common/symvers.h"
 #include "elf/kelf.h"
 
-/* Return values of kdiff_run; the tool uses them as exit codes. */
+/*
+ * The contract with the driver, defined here once: kdiff_run's return
+ * values are kpatch-diff's exit codes (kpatch-diff(1)), and the result file
+ * (--result, result.c) carries the same status by name, with the reason.
+ */
 enum kdiff_status {
 	KDIFF_CHANGED = 0,
 	KDIFF_ERROR = 1,
@@ -116,5 +120,10 @@ void kdiff_exports_free(struct kdiff_exports *ex);
 /* manifest.c */
 int kdiff_manifest_write(const struct kdiff_result *res, const char *object,
 			 const char *path, char *msg, size_t msglen);
+
+/* result.c: {"status": "refused", "code": 4, "reason": "..."} */
+const char *kdiff_status_name(enum kdiff_status st);
+int kdiff_result_write(const char *path, enum kdiff_status st, const char *reason,
+		       char *msg, size_t msglen);
 
 #endif

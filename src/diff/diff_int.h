@@ -92,60 +92,65 @@ static inline const char *orig_name(const struct kelf_sym *y)
 	return d && d->twin ? d->twin->sym->name : y->name;
 }
 
-void dlog(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int refuse(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int fail(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int warn(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Everything libkpdiff shares between its passes carries the kd_ prefix
+ * (the public API in diff.h: kdiff_), so no name clashes with the C
+ * library's or a caller's (warn() of <err.h>, for one).
+ */
+void kd_dlog(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int kd_refuse(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int kd_fail(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int kd_warn(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 
 /* classify.c */
-void classify_sections(struct dctx *c, struct kelf *k, struct dsec *ds);
+void kd_classify_sections(struct dctx *c, struct kelf *k, struct dsec *ds);
 
 /* correlate.c */
-int correlate(struct dctx *c);
+int kd_correlate(struct dctx *c);
 
 /* sameobj.c */
-int check_same_object(struct dctx *c);
+int kd_check_same_object(struct dctx *c);
 
 /* compare.c */
-bool sym_range_equal(struct dctx *c, const struct kelf_sym *p,
+bool kd_sym_range_equal(struct dctx *c, const struct kelf_sym *p,
 		     const struct kelf_sym *o);
-int compare_objects(struct dctx *c);
+int kd_compare_objects(struct dctx *c);
 
 /* carry.c */
-int carry_functions(struct dctx *c);
-int carry_pending(struct dctx *c);
-int queue_at(struct dctx *c, struct kelf_sec *psec, uint64_t start,
+int kd_carry_functions(struct dctx *c);
+int kd_carry_pending(struct dctx *c);
+int kd_queue_at(struct dctx *c, struct kelf_sec *psec, uint64_t start,
 	     uint64_t len, struct kelf_sec *out, uint64_t out_off);
-struct kelf_sym *carry_symbol(struct dctx *c, struct dsym *d);
-struct kelf_sym *carry_section(struct dctx *c, struct kelf_sec *ps, bool relas);
+struct kelf_sym *kd_carry_symbol(struct dctx *c, struct dsym *d);
+struct kelf_sym *kd_carry_section(struct dctx *c, struct kelf_sec *ps, bool relas);
 
 /* localcalls.c */
-int relink_local_calls(struct dctx *c, const struct kelf_sym *fn, struct kelf_sec *out);
+int kd_relink_local_calls(struct dctx *c, const struct kelf_sym *fn, struct kelf_sec *out);
 
 /* blocks.c */
-int carry_block(struct dctx *c, struct kelf_sec *ts, int64_t start);
+int kd_carry_block(struct dctx *c, struct kelf_sec *ts, int64_t start);
 
 /* convert.c */
-int convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
+int kd_convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
 		 struct kelf_sym **sym, int64_t *addend);
-struct kelf_sym *owner_function(const struct kelf_rela *r, const struct kelf *k);
-struct kelf_sym *external(struct dctx *c, const char *name, const struct kelf_sym *orig);
-int prune_externals(struct dctx *c);
+struct kelf_sym *kd_owner_function(const struct kelf_rela *r, const struct kelf *k);
+struct kelf_sym *kd_external(struct dctx *c, const char *name, const struct kelf_sym *orig);
+int kd_prune_externals(struct dctx *c);
 
 /* author.c: the traces of kmod/kpatch-author.h in the patched object */
-int author_sections(struct dctx *c);
-int author_symbols(struct dctx *c);
-int author_callbacks(struct dctx *c);
+int kd_author_sections(struct dctx *c);
+int kd_author_symbols(struct dctx *c);
+int kd_author_callbacks(struct dctx *c);
 
 /* statics.c */
-int check_static_locals(struct dctx *c);
+int kd_check_static_locals(struct dctx *c);
 
 /* ksymtab.c */
-int check_exports(struct dctx *c);
+int kd_check_exports(struct dctx *c);
 
 /* special.c */
-int carry_special_sections(struct dctx *c);
-bool has_ftrace_entry(struct dctx *c, const struct kelf_sym *fn);
+int kd_carry_special_sections(struct dctx *c);
+bool kd_has_ftrace_entry(struct dctx *c, const struct kelf_sym *fn);
 
 #endif

@@ -31,7 +31,7 @@ static void append(char *buf, size_t len, const char *what, const char *name)
 	snprintf(buf + n, len - n, "%s%s %s", n ? ", " : "", name, what);
 }
 
-int check_exports(struct dctx *c)
+int kd_check_exports(struct dctx *c)
 {
 	char list[512] = "";
 	size_t i;
@@ -55,6 +55,6 @@ int check_exports(struct dctx *c)
 	}
 	if (!list[0])
 		return 0;
-	return warn(c, "exports not changed (a live patch cannot add or remove exports; "
+	return kd_warn(c, "exports not changed (a live patch cannot add or remove exports; "
 		    "the code change is applied): %s", list);
 }

@@ -55,7 +55,7 @@ static bool shares_section(struct dctx *c, const struct kelf_sym *fn)
 	return false;
 }
 
-int relink_local_calls(struct dctx *c, const struct kelf_sym *fn, struct kelf_sec *out)
+int kd_relink_local_calls(struct dctx *c, const struct kelf_sym *fn, struct kelf_sec *out)
 {
 	const struct kelf_sec *s = fn->sec;
 	const unsigned char *b = s->data;
@@ -90,12 +90,12 @@ int relink_local_calls(struct dctx *c, const struct kelf_sym *fn, struct kelf_se
 			continue;
 		tmp = (struct kelf_rela){ .offset = disp_at, .type = R_X86_64_PLT32,
 					  .addend = -4, .sym = t };
-		if (convert_rela(c, &tmp, true, &sym, &addend))
+		if (kd_convert_rela(c, &tmp, true, &sym, &addend))
 			return -1;
 		memset(out->data + (disp_at - fn->value), 0, 4);
 		if (kelf_add_rela(out, disp_at - fn->value, R_X86_64_PLT32, sym, addend))
-			return fail(c, "out of memory");
-		dlog(c, "%s: branch at +%llu to %s, resolved by the assembler, gets a relocation",
+			return kd_fail(c, "out of memory");
+		kd_dlog(c, "%s: branch at +%llu to %s, resolved by the assembler, gets a relocation",
 		     fn->name, (unsigned long long)(disp_at - fn->value), t->name);
 		i = end - 1;
 	}

@@ -37,20 +37,20 @@ static size_t functions(const struct kelf *k, size_t *paired)
 	return n;
 }
 
-int check_same_object(struct dctx *c)
+int kd_check_same_object(struct dctx *c)
 {
 	const char *a = source_file(c->orig), *b = source_file(c->patched);
 	size_t no, np, paired, unused;
 	char ea[80], eb[80];
 
 	if (a && b && strcmp(a, b))
-		return fail(c, "the objects do not correspond: the original is compiled from %s, "
+		return kd_fail(c, "the objects do not correspond: the original is compiled from %s, "
 			    "the patched one from %s", kp_escape(a, ea, sizeof(ea)),
 			    kp_escape(b, eb, sizeof(eb)));
 	np = functions(c->patched, &paired);
 	no = functions(c->orig, &unused);
 	if (no && np && !paired)
-		return fail(c, "the objects do not correspond: none of the %zu functions of the "
+		return kd_fail(c, "the objects do not correspond: none of the %zu functions of the "
 			    "patched object is one of the %zu of the original", np, no);
 	return 0;
 }

@@ -24,7 +24,7 @@ static struct kelf_sym *entry_owner(struct dctx *c, const struct kelf_sec *s,
 	const struct kelf_rela *end = kelf_end_rela(s);
 
 	for (; r < end && r->offset < (i + 1) * esize; r++) {
-		struct kelf_sym *f = owner_function(r, c->patched);
+		struct kelf_sym *f = kd_owner_function(r, c->patched);
 
 		if (f)
 			return f;
@@ -33,7 +33,7 @@ static struct kelf_sym *entry_owner(struct dctx *c, const struct kelf_sec *s,
 }
 
 /* An ftrace entry: a __fentry__ call in the body, or an __mcount_loc entry. */
-bool has_ftrace_entry(struct dctx *c, const struct kelf_sym *fn)
+bool kd_has_ftrace_entry(struct dctx *c, const struct kelf_sym *fn)
 {
 	struct kelf_sec *s = fn->sec, *mc;
 	size_t j, n;
@@ -114,7 +114,7 @@ static int refuse_early(struct dctx *c, const char *fn, const char *section,
 	else
 		snprintf(fix, sizeof(fix), "test it with static_key_enabled(&%s) instead of "
 			 "a static branch", key);
-	return refuse(c, "%s: its %s entry uses %s, which %s: the module loader needs it "
+	return kd_refuse(c, "%s: its %s entry uses %s, which %s: the module loader needs it "
 		      "before livepatch relocations exist; %s", fn, section, key, why, fix);
 }
 
@@ -153,7 +153,7 @@ static int early_reference(struct dctx *c, const struct kelf_sec *s,
 		return 0;
 	if (k->bind == STB_LOCAL) {
 		if (in_vmlinux(c)) {
-			dlog(c, "%s in %s: static key %s, a livepatch symbol of vmlinux", s->name,
+			kd_dlog(c, "%s in %s: static key %s, a livepatch symbol of vmlinux", s->name,
 			     fn, name);
 			return 0;
 		}
@@ -164,10 +164,10 @@ static int early_reference(struct dctx *c, const struct kelf_sec *s,
 	if (static_call && !strncmp(name, "__SCK__", 7)) {
 		snprintf(tramp, sizeof(tramp), "__SCT__%s", name + 7);
 		if (!ex || loader_export(c, tramp)) {
-			*sym = external(c, tramp, kelf_find_symbol(c->orig, tramp));
+			*sym = kd_external(c, tramp, kelf_find_symbol(c->orig, tramp));
 			if (!*sym)
 				return -1;
-			dlog(c, "static call in %s: key %s%s, using trampoline %s", fn, name,
+			kd_dlog(c, "static call in %s: key %s%s, using trampoline %s", fn, name,
 			     ex ? " is not exported" : " may not be exported", tramp);
 			for (i = 0; i < c->res->nsymbols; i++)
 				if (!strcmp(c->res->symbols[i].name, tramp))
@@ -176,7 +176,7 @@ static int early_reference(struct dctx *c, const struct kelf_sec *s,
 		}
 	}
 	if (in_vmlinux(c)) {
-		dlog(c, "%s in %s: key %s%s, a livepatch symbol of vmlinux", s->name, fn, name,
+		kd_dlog(c, "%s in %s: key %s%s, a livepatch symbol of vmlinux", s->name, fn, name,
 		     ex ? " is not exported" : " may not be exported");
 		return 0;
 	}
@@ -210,11 +210,11 @@ static int filter_section(struct dctx *c, struct kelf_sec *s, bool *keep,
 	GElf_Shdr sh;
 
 	if (s->size % e)
-		return refuse(c, "%s: size %zu is not a multiple of the entry size %zu; pass "
+		return kd_refuse(c, "%s: size %zu is not a multiple of the entry size %zu; pass "
 			      "the kernel's sizes with --entry-sizes", s->name, s->size, e);
 	n = s->size / e;
 	if (follow && nfollow != n)
-		return refuse(c, "%s: %zu entries but .orc_unwind_ip has %zu; the object "
+		return kd_refuse(c, "%s: %zu entries but .orc_unwind_ip has %zu; the object "
 			      "is inconsistent", s->name, n, nfollow);
 	for (i = 0; i < n; i++) {
 		struct kelf_sym *f = follow ? NULL : entry_owner(c, s, i, e);
@@ -228,7 +228,7 @@ static int filter_section(struct dctx *c, struct kelf_sec *s, bool *keep,
 	sh.sh_flags &= SHF_ALLOC | SHF_WRITE;
 	out = kelf_add_section(c->out, s->name, &sh, NULL, kept * e);
 	if (!out || !kelf_add_symbol(c->out, s->name, STB_LOCAL, STT_SECTION, out, 0, 0))
-		return fail(c, "out of memory");
+		return kd_fail(c, "out of memory");
 	for (i = 0, kept = 0; i < n; i++) {
 		const struct kelf_rela *r = kelf_first_rela(s, i * e);
 		const struct kelf_sym *owner;
@@ -243,19 +243,19 @@ static int filter_section(struct dctx *c, struct kelf_sec *s, bool *keep,
 			struct kelf_sym *sym;
 			int64_t addend;
 
-			if (convert_rela(c, r, false, &sym, &addend) ||
+			if (kd_convert_rela(c, r, false, &sym, &addend) ||
 			    early_reference(c, s, owner, &sym))
 				return -1;
 			if (kelf_add_rela(out, kept * e + (r->offset - i * e), r->type, sym, addend))
-				return fail(c, "out of memory");
+				return kd_fail(c, "out of memory");
 		}
 		kept++;
 	}
-	dlog(c, "special section %s: %zu of %zu entries kept", s->name, kept, n);
+	kd_dlog(c, "special section %s: %zu of %zu entries kept", s->name, kept, n);
 	return 0;
 }
 
-int carry_special_sections(struct dctx *c)
+int kd_carry_special_sections(struct dctx *c)
 {
 	struct kelf_sec *ip = NULL, *orc = NULL;
 	bool *ip_keep = NULL;
@@ -274,7 +274,7 @@ int carry_special_sections(struct dctx *c)
 		}
 		keep = calloc(s->size / DSEC(s)->entsize + 1, sizeof(*keep));
 		if (!keep)
-			return fail(c, "out of memory");
+			return kd_fail(c, "out of memory");
 		rc = filter_section(c, s, keep, NULL, 0);
 		if (!strcmp(s->name, ".orc_unwind_ip") && !ip) {
 			ip = s;
@@ -288,9 +288,9 @@ int carry_special_sections(struct dctx *c)
 		bool *keep = calloc(orc->size / DSEC(orc)->entsize + 1, sizeof(*keep));
 
 		if (!keep) {
-			rc = fail(c, "out of memory");
+			rc = kd_fail(c, "out of memory");
 		} else if (!ip) {
-			rc = refuse(c, ".orc_unwind: present without .orc_unwind_ip; the object "
+			rc = kd_refuse(c, ".orc_unwind: present without .orc_unwind_ip; the object "
 				    "is inconsistent");
 		} else {
 			rc = filter_section(c, orc, keep, ip_keep, ip_n);
@@ -299,6 +299,6 @@ int carry_special_sections(struct dctx *c)
 	}
 	free(ip_keep);
 	if (!rc)
-		rc = carry_pending(c);
+		rc = kd_carry_pending(c);
 	return rc;
 }

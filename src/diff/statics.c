@@ -77,13 +77,13 @@ static int check_function(struct dctx *c, struct dsym *f)
 		if (dv->twin && uses(f->sym, c->patched, dv->twin->sym))
 			continue;
 		if (f->forced) {
-			if (warn(c, "%s: forced (KPATCH_FORCE): no longer uses static local %s; "
+			if (kd_warn(c, "%s: forced (KPATCH_FORCE): no longer uses static local %s; "
 				 "its state in the running kernel is left behind", f->sym->name,
 				 v->name))
 				return -1;
 			continue;
 		}
-		return refuse(c, "%s: no longer uses its static local %s, so the state the "
+		return kd_refuse(c, "%s: no longer uses its static local %s, so the state the "
 			      "running kernel keeps in it would be lost; keep using the variable "
 			      "(same name, same function), or mark the function with KPATCH_FORCE "
 			      "if that is intended", f->sym->name, v->name);
@@ -91,7 +91,7 @@ static int check_function(struct dctx *c, struct dsym *f)
 	return 0;
 }
 
-int check_static_locals(struct dctx *c)
+int kd_check_static_locals(struct dctx *c)
 {
 	for (size_t i = 0; i < c->patched->nsyms; i++) {
 		struct dsym *f = &c->psyms[i];

@@ -18,19 +18,43 @@
 #include "common/regfile.h"
 #include "diff/diff.h"
 
-/* exit codes (documented in kpatch-diff(1)) */
-enum {
-	EXIT_CHANGED = 0,
-	EXIT_USAGE_IO = 1,
-	EXIT_NO_CHANGE = 3,
-	EXIT_REFUSED = 4,
-};
+/*
+ * --result: where the outcome goes for the driver, in every case once the
+ * path is known not to be an input (result_checked).
+ */
+static const char *result_path;
+static bool result_checked;
+
+/*
+ * The one place kpatch-diff reports how a run ended: one line on stderr
+ * and, with --result, the same status and reason in the result file.
+ * Returns the exit code, which is the status (enum kdiff_status).
+ */
+static int __attribute__((format(printf, 2, 3))) d_end(enum kdiff_status st, const char *fmt, ...)
+{
+	char line[1200], msg[600];
+	va_list ap;
+
+	line[0] = '\0';
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(line, sizeof(line), fmt, ap);
+		va_end(ap);
+		fprintf(stderr, "kpatch-diff: %s\n", line);
+	}
+	if (result_path && result_checked && kdiff_result_write(result_path, st, line, msg, sizeof(msg))) {
+		fprintf(stderr, "kpatch-diff: --result %s\n", msg);
+		return KDIFF_ERROR;
+	}
+	return st;
+}
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: kpatch-diff [-v] [--entry-sizes FILE] [--exports FILE] [--object-name NAME]\n"
 		"                   [--skip-init]\n"
+		"                   [--result RESULT.json]\n"
 		"                   ORIG.o PATCHED.o -o OUT.o --manifest OUT.json\n"
 		"\n"
 		"Compare an object compiled before and after a source patch (both with\n"
@@ -41,6 +65,8 @@ static void usage(FILE *f)
 		"\n"
 		"  -o, --output OUT.o         object to write\n"
 		"  -m, --manifest OUT.json    manifest to write\n"
+		"  -r, --result RESULT.json   write how the run ended, in every case:\n"
+		"                             {\"status\", \"code\", \"reason\"} (for drivers)\n"
 		"  -n, --object-name NAME     patched object's name in messages and the\n"
 		"                             manifest (vmlinux or a module name;\n"
 		"                             default: PATCHED.o's base name)\n"
@@ -94,11 +120,11 @@ static bool input_ok(const char *opt, const char *path, struct stat *st)
 	int fd = kp_open_regular(path, &kind);
 
 	if (fd == KP_NOT_REGULAR) {
-		fprintf(stderr, "kpatch-diff: %s%s: %s, not a regular file\n", opt, path, kind);
+		d_end(KDIFF_ERROR, "%s%s: %s, not a regular file", opt, path, kind);
 		return false;
 	}
 	if (fd < 0 || fstat(fd, st)) {
-		fprintf(stderr, "kpatch-diff: %s%s: %s\n", opt, path, strerror(errno));
+		d_end(KDIFF_ERROR, "%s%s: %s", opt, path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return false;
@@ -120,29 +146,71 @@ static bool same_file(const struct stat *a, const struct stat *b)
 static bool outputs_ok(const char *orig, const char *patched, const char *out,
 		       const char *manifest)
 {
-	const char *ins[2] = { orig, patched }, *outs[2] = { out, manifest };
-	const char *opt[2] = { "-o", "--manifest" };
-	struct stat in[2], o[2];
-	bool exists[2];
+	const char *ins[2] = { orig, patched }, *outs[3] = { out, manifest, result_path };
+	const char *opt[3] = { "-o", "--manifest", "--result" };
+	int nout = result_path ? 3 : 2;
+	struct stat in[2], o[3];
+	bool exists[3];
 
 	for (int i = 0; i < 2; i++)
 		if (!input_ok("", ins[i], &in[i]))
 			return false;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < nout; i++) {
 		exists[i] = !stat(outs[i], &o[i]);
 		for (int j = 0; exists[i] && j < 2; j++)
 			if (same_file(&o[i], &in[j])) {
-				fprintf(stderr, "kpatch-diff: %s %s: is the input %s; refusing to "
-					"overwrite it\n", opt[i], outs[i], ins[j]);
+				d_end(KDIFF_ERROR, "%s %s: is the input %s; refusing to overwrite it",
+				      opt[i], outs[i], ins[j]);
 				return false;
 			}
 	}
-	if (!strcmp(out, manifest) || (exists[0] && exists[1] && same_file(&o[0], &o[1]))) {
-		fprintf(stderr, "kpatch-diff: -o %s and --manifest %s: the same file\n", out,
-			manifest);
-		return false;
-	}
+	for (int i = 0; i < nout; i++)
+		for (int j = i + 1; j < nout; j++)
+			if (!strcmp(outs[i], outs[j]) ||
+			    (exists[i] && exists[j] && same_file(&o[i], &o[j]))) {
+				d_end(KDIFF_ERROR, "%s %s and %s %s: the same file", opt[i], outs[i],
+				      opt[j], outs[j]);
+				return false;
+			}
+	result_checked = true;
 	return true;
+}
+
+static int run(const char *orig, const char *patched, const char *out, const char *manifest,
+	       const char *name, const struct kdiff_opts *opts)
+{
+	struct kdiff_result res;
+	enum kdiff_status st;
+	struct kelf_err err;
+	char msg[600];
+	int rc;
+
+	st = kdiff_run(orig, patched, opts, &res);
+	switch (st) {
+	case KDIFF_CHANGED:
+		for (size_t i = 0; i < res.nwarnings; i++)
+			fprintf(stderr, "kpatch-diff: %s: warning: %s\n", name, res.warnings[i]);
+		if (kelf_write(res.out, out, &err)) {
+			rc = d_end(KDIFF_ERROR, "%s: cannot write: %s", name, err.msg);
+		} else if (kdiff_manifest_write(&res, name, manifest, msg, sizeof(msg))) {
+			remove(out);
+			rc = d_end(KDIFF_ERROR, "%s: %s", name, msg);
+		} else {
+			rc = d_end(KDIFF_CHANGED, NULL);
+		}
+		break;
+	case KDIFF_NO_CHANGE:
+		rc = d_end(st, "%s: no functional change", name);
+		break;
+	case KDIFF_REFUSED:
+		rc = d_end(st, "%s: %s", name, res.msg);
+		break;
+	default:
+		rc = d_end(KDIFF_ERROR, "%s: %s", name, res.msg);
+		break;
+	}
+	kdiff_result_free(&res);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -150,6 +218,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "manifest", required_argument, NULL, 'm' },
+		{ "result", required_argument, NULL, 'r' },
 		{ "object-name", required_argument, NULL, 'n' },
 		{ "entry-sizes", required_argument, NULL, 'e' },
 		{ "exports", required_argument, NULL, 'x' },
@@ -163,20 +232,21 @@ int main(int argc, char **argv)
 	struct kdiff_entry_sizes sizes = { NULL, 0 };
 	struct kdiff_exports exports = { 0 };
 	struct kdiff_opts opts = { .entry_sizes = NULL };
-	struct kdiff_result res;
 	char *name = NULL, msg[600];
-	enum kdiff_status st;
-	struct kelf_err err;
+	struct stat sb;
 	int c, rc;
 
 	opterr = 0;	/* one line per error, ours */
-	while ((c = getopt_long(argc, argv, "o:m:n:e:x:svh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:m:r:n:e:x:svh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;
 			break;
 		case 'm':
 			manifest = optarg;
+			break;
+		case 'r':
+			result_path = optarg;
 			break;
 		case 'n':
 			free(name);
@@ -197,94 +267,38 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return EXIT_CHANGED;
+			free(name);
+			return KDIFF_CHANGED;
 		case 'V':
 			printf("kpatch-diff %s\n", KPATCH_VERSION);
-			return EXIT_CHANGED;
+			free(name);
+			return KDIFF_CHANGED;
 		default:
-			fprintf(stderr, "kpatch-diff: %s: unknown option or missing argument; see "
-				"kpatch-diff --help\n", argv[optind - 1]);
 			free(name);
-			return EXIT_USAGE_IO;
+			return d_end(KDIFF_ERROR, "%s: unknown option or missing argument; see kpatch-diff --help",
+				     argv[optind - 1]);
 		}
 	}
-	if (argc - optind != 2 || !out || !manifest) {
-		fprintf(stderr, "kpatch-diff: need ORIG.o PATCHED.o, -o OUT.o and --manifest "
-			"OUT.json; see kpatch-diff --help\n");
-		free(name);
-		return EXIT_USAGE_IO;
+	if (argc - optind != 2 || !out || !manifest)
+		rc = d_end(KDIFF_ERROR, "need ORIG.o PATCHED.o, -o OUT.o and --manifest OUT.json; see kpatch-diff --help");
+	else if (!outputs_ok(argv[optind], argv[optind + 1], out, manifest))
+		rc = KDIFF_ERROR;
+	else if (!name && !(name = default_name(argv[optind + 1])))
+		rc = d_end(KDIFF_ERROR, "out of memory");
+	/* the loaders refuse a FIFO too; input_ok says so in the tool's words */
+	else if (sizes_path && !input_ok("--entry-sizes: ", sizes_path, &sb))
+		rc = KDIFF_ERROR;
+	else if (sizes_path && kdiff_entry_sizes_load(sizes_path, &sizes, msg, sizeof(msg)))
+		rc = d_end(KDIFF_ERROR, "--entry-sizes: %s", msg);
+	else if (exports_path && !input_ok("--exports: ", exports_path, &sb))
+		rc = KDIFF_ERROR;
+	else if (exports_path && kdiff_exports_load(exports_path, &exports, msg, sizeof(msg)))
+		rc = d_end(KDIFF_ERROR, "--exports: %s", msg);
+	else {
+		opts.entry_sizes = sizes_path ? &sizes : NULL;
+		opts.exports = exports_path ? &exports : NULL;
+		rc = run(argv[optind], argv[optind + 1], out, manifest, name, &opts);
 	}
-	if (!outputs_ok(argv[optind], argv[optind + 1], out, manifest)) {
-		free(name);
-		return EXIT_USAGE_IO;
-	}
-	if (!name)
-		name = default_name(argv[optind + 1]);
-	if (!name) {
-		fprintf(stderr, "kpatch-diff: out of memory\n");
-		return EXIT_USAGE_IO;
-	}
-	if (sizes_path) {
-		/* the loaders refuse a FIFO too; this says so in the tool's words */
-		struct stat sb;
-
-		if (!input_ok("--entry-sizes: ", sizes_path, &sb)) {
-			free(name);
-			return EXIT_USAGE_IO;
-		}
-		if (kdiff_entry_sizes_load(sizes_path, &sizes, msg, sizeof(msg))) {
-			fprintf(stderr, "kpatch-diff: --entry-sizes: %s\n", msg);
-			free(name);
-			return EXIT_USAGE_IO;
-		}
-		opts.entry_sizes = &sizes;
-	}
-	if (exports_path) {
-		struct stat sb;
-
-		if (!input_ok("--exports: ", exports_path, &sb)) {
-			kdiff_entry_sizes_free(&sizes);
-			free(name);
-			return EXIT_USAGE_IO;
-		}
-		if (kdiff_exports_load(exports_path, &exports, msg, sizeof(msg))) {
-			fprintf(stderr, "kpatch-diff: --exports: %s\n", msg);
-			kdiff_entry_sizes_free(&sizes);
-			free(name);
-			return EXIT_USAGE_IO;
-		}
-		opts.exports = &exports;
-	}
-
-	st = kdiff_run(argv[optind], argv[optind + 1], &opts, &res);
-	switch (st) {
-	case KDIFF_CHANGED:
-		rc = EXIT_CHANGED;
-		for (size_t i = 0; i < res.nwarnings; i++)
-			fprintf(stderr, "kpatch-diff: %s: warning: %s\n", name, res.warnings[i]);
-		if (kelf_write(res.out, out, &err)) {
-			fprintf(stderr, "kpatch-diff: %s: cannot write: %s\n", name, err.msg);
-			rc = EXIT_USAGE_IO;
-		} else if (kdiff_manifest_write(&res, name, manifest, msg, sizeof(msg))) {
-			fprintf(stderr, "kpatch-diff: %s: %s\n", name, msg);
-			remove(out);
-			rc = EXIT_USAGE_IO;
-		}
-		break;
-	case KDIFF_NO_CHANGE:
-		fprintf(stderr, "kpatch-diff: %s: no functional change\n", name);
-		rc = EXIT_NO_CHANGE;
-		break;
-	case KDIFF_REFUSED:
-		fprintf(stderr, "kpatch-diff: %s: %s\n", name, res.msg);
-		rc = EXIT_REFUSED;
-		break;
-	default:
-		fprintf(stderr, "kpatch-diff: %s: %s\n", name, res.msg);
-		rc = EXIT_USAGE_IO;
-		break;
-	}
-	kdiff_result_free(&res);
 	kdiff_entry_sizes_free(&sizes);
 	kdiff_exports_free(&exports);
 	free(name);

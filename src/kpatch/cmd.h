@@ -21,8 +21,11 @@ int do_uninstall(int argc, char **argv);
 int do_list(int argc, char **argv);
 int do_info(int argc, char **argv);
 int do_check(int argc, char **argv);
+int do_status(int argc, char **argv);
+int do_metrics(int argc, char **argv);
 int do_signal(int argc, char **argv);
 int do_force(int argc, char **argv);
+int do_sync(int argc, char **argv);
 int do_version(int argc, char **argv);
 int do_help(int argc, char **argv);
 
@@ -36,6 +39,16 @@ int cmd_usage_err(const char *name, const char *fmt, ...) __attribute__((format(
  * another kpatch with one line saying whom for), else directly.
  */
 int cmd_run(const struct cmd *c, int argc, char **argv);
+
+/*
+ * Load one module (a path or a name installed for krel, the running
+ * kernel) as `kpatch load` does, or unload one as `kpatch unload` does:
+ * 0 (also when already loaded), or the error printed and its class.
+ */
+int load_module(const char *arg, const char *krel, long timeout_ms);
+/* load.c: note a successful load or sync for kpatch metrics/status */
+void record_success(void);
+int unload_module(const char *name, long timeout_ms);
 
 /* Default transition timeout, seconds. */
 #define KPATCH_DEFAULT_TIMEOUT 60

@@ -17,6 +17,7 @@
 #include "kpatchlib/live.h"
 #include "kpatchlib/origin.h"
 #include "kpatchlib/paths.h"
+#include "kpatchlib/runstate.h"
 #include "kpatchlib/store.h"
 #include "kpatchlib/withdrawn.h"
 
@@ -145,6 +146,22 @@ static int load_one(const char *arg, const struct load_opts *o)
 	return 0;
 }
 
+int load_module(const char *arg, const char *krel, long timeout_ms)
+{
+	struct load_opts o = { .timeout_ms = timeout_ms, .krel = krel };
+
+	return load_one(arg, &o);
+}
+
+/* For monitoring (kpatch metrics, status): when a load or sync last succeeded. */
+void record_success(void)
+{
+	struct kp_err err;
+
+	if (kp_record_success(&err))
+		p_warn("%s", err.msg);
+}
+
 /* Every module installed for the running kernel; go on past failures. */
 static int load_all(const struct load_opts *o)
 {
@@ -216,11 +233,13 @@ int do_load(int argc, char **argv)
 		return ret;
 	o.krel = krel;
 	if (all)
-		return load_all(&o);
-	for (; optind < argc; optind++) {
+		ret = load_all(&o);
+	for (; !all && optind < argc; optind++) {
 		r = load_one(argv[optind], &o);
 		if (r && !ret)
 			ret = r;
 	}
+	if (!ret)
+		record_success();
 	return ret;
 }

@@ -22,16 +22,22 @@ static const struct cmd cmds[] = {
 	  "check and load patch modules, wait for the transition", 1 },
 	{ "unload", do_unload, "[-t SECONDS] <name>... | --all",
 	  "disable and remove loaded patch modules", 1 },
-	{ "install", do_install, "[-k KERNEL] <file.ko>",
-	  "install a patch module to be loaded at boot", 1 },
-	{ "uninstall", do_uninstall, "[-k KERNEL] <name>",
-	  "remove an installed patch module (it stays loaded)", 1 },
+	{ "install", do_install, "[--load] [-k KERNEL] <file.ko>",
+	  "install a patch module to be loaded at boot (--load: and load it now)", 1 },
+	{ "uninstall", do_uninstall, "[--unload] [-k KERNEL] <name>",
+	  "remove an installed patch module (it stays loaded unless --unload)", 1 },
+	{ "sync", do_sync, "[--dry-run]",
+	  "load what is installed for the running kernel and not withdrawn, unload what is withdrawn", 1 },
 	{ "list", do_list, "[-v]",
 	  "loaded and installed patch modules with their CVEs", 0 },
 	{ "info", do_info, "[-k KERNEL] <name|file.ko>",
 	  "module details: kernel, CVEs, functions, state", 0 },
 	{ "check", do_check, "[--transition-threshold SECONDS]",
 	  "compare installed with live patches (exit 0 OK, 1 WARNING, 2 CRITICAL)", 0 },
+	{ "status", do_status, "[--transition-threshold SECONDS]",
+	  "the whole live-patch state for fleet tools (--json: schema 1)", 0 },
+	{ "metrics", do_metrics, "[--output FILE] [--transition-threshold SECONDS]",
+	  "the live-patch state as Prometheus metrics (textfile collector)", 0 },
 	{ "signal", do_signal, "",
 	  "signal tasks that block a transition (older kernels only)", 0 },
 	{ "force", do_force, "--confirm-permanent <name>",
@@ -74,7 +80,7 @@ static void usage_all(void)
 	printf("usage: kpatch [--json] <command> [options] [arguments]\n\ncommands:\n");
 	for (size_t i = 0; i < NCMDS; i++)
 		printf("  %-10s %s\n", cmds[i].name, cmds[i].help);
-	printf("\n--json prints list, info, check and version (and errors) as JSON.\n"
+	printf("\n--json prints list, info, check, status and version (and errors) as JSON.\n"
 	       "`kpatch <command> --help` shows a command's options; see kpatch(8).\n");
 }
 

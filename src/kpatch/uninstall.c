@@ -1,27 +1,67 @@
 // SPDX-License-Identifier: GPL-2.0
-/* kpatch uninstall: remove an installed module file; a loaded one stays loaded. */
+/*
+ * kpatch uninstall: remove an installed module file; a loaded one stays
+ * loaded, unless --unload (and kpatch.conf's unload_on_remove) says so.
+ */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "kpatch/cmd.h"
 #include "kpatch/output.h"
+#include "kpatchlib/conf.h"
 #include "kpatchlib/live.h"
+#include "kpatchlib/paths.h"
 #include "kpatchlib/store.h"
+
+/* --unload: the module goes from the running kernel first, if it runs there. */
+static int uninstall_unload(const char *krel, const char *name)
+{
+	char running[256], live[64];
+	struct kp_conf conf;
+	struct kp_err err;
+	int ret;
+
+	/* The kernel spells module names with '_' only. */
+	snprintf(live, sizeof(live), "%s", name);
+	for (char *p = live; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	if (kp_conf_load(&conf, &err))
+		return p_kerr(&err);
+	if ((ret = running_release(running, sizeof(running))))
+		return ret;
+	if (strcmp(running, krel))
+		return 0;
+	if (!kp_module_loaded(live) && !kp_patch_exists(live)) {
+		p_info("patch module %s is not loaded", name);
+		return 0;
+	}
+	if (!conf.unload_on_remove) {
+		p_info("%s stays loaded until reboot (unload_on_remove=no in %s/kpatch.conf)", name, kp_conf_dir());
+		return 0;
+	}
+	return unload_module(name, KPATCH_DEFAULT_TIMEOUT * 1000L);
+}
 
 int do_uninstall(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "kernel-version", required_argument, NULL, 'k' },
+		{ "unload", no_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char krel[256] = "", name[64];
 	struct kp_err err;
 	size_t len;
-	int c, ret;
+	int c, ret, unload = 0;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+k:", longopts, NULL)) != -1) {
+		if (c == 'u') {
+			unload = 1;
+			continue;
+		}
 		if (c != 'k')
 			return cmd_usage_err("uninstall", "unknown option '%s'", argv[optind - 1]);
 		if ((ret = release_arg("uninstall", optarg, krel, sizeof(krel))))
@@ -41,10 +81,18 @@ int do_uninstall(int argc, char **argv)
 		return ret;
 	if (!krel[0] && (ret = running_release(krel, sizeof(krel))))
 		return ret;
+	if (unload) {
+		if ((ret = uninstall_unload(krel, name)))
+			return ret;
+		if (!kp_store_has(krel, name)) {
+			p_info("module %s is not installed for kernel %s: nothing to uninstall", name, krel);
+			return 0;
+		}
+	}
 	p_info("uninstalling %s (%s)", name, krel);
 	if (kp_store_uninstall(krel, name, &err))
 		return p_kerr(&err);
-	if (kp_module_loaded(name))
+	if (!unload && kp_module_loaded(name))
 		p_note("%s stays loaded until `kpatch unload %s` or a reboot", name, name);
 	return 0;
 }

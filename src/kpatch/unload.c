@@ -13,7 +13,7 @@
 #include "kpatchlib/live.h"
 #include "kpatchlib/origin.h"
 
-static int unload_one(const char *arg, long timeout_ms)
+int unload_module(const char *arg, long timeout_ms)
 {
 	char name[64], why[160];
 	enum kp_live_state st;
@@ -92,14 +92,14 @@ int do_unload(int argc, char **argv)
 		if (kp_live_read(&live, &err))
 			return p_kerr(&err);
 		for (size_t i = 0; i < live.n; i++)
-			nfail += unload_one(live.p[i].name, timeout_ms) != 0;
+			nfail += unload_module(live.p[i].name, timeout_ms) != 0;
 		if (nfail)
 			p_err(KP_E_PARTIAL, "%zu of %zu patch modules failed to unload", nfail, live.n);
 		kp_live_free(&live);
 		return nfail ? KP_E_PARTIAL : 0;
 	}
 	for (; optind < argc; optind++) {
-		r = unload_one(argv[optind], timeout_ms);
+		r = unload_module(argv[optind], timeout_ms);
 		if (r && !ret)
 			ret = r;
 	}

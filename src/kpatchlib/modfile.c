@@ -44,13 +44,25 @@ static int read_modinfo(struct kp_modfile *mf, struct kp_err *err)
 	struct kmod_ctx *ctx;
 	struct kmod_module *mod = NULL;
 	struct kmod_list *info = NULL, *it;
-	char fdpath[64];
+	char fdpath[4200];
+	struct stat fst, pst;
 	int ret, bad = 0;
 
+	/*
+	 * Without /proc (a package installed into another root: rpm --root,
+	 * a chroot), the descriptor has no path; libkmod then reads the path,
+	 * which must still be the very file the checks read.
+	 */
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", mf->fd);
+	if (access(fdpath, F_OK)) {
+		if (fstat(mf->fd, &fst) || stat(mf->path, &pst) || fst.st_dev != pst.st_dev ||
+		    fst.st_ino != pst.st_ino)
+			return kp_err_set(err, KP_E_INVALID, 0, "%s: the file changed while it was read", mf->path);
+		snprintf(fdpath, sizeof(fdpath), "%s", mf->path);
+	}
 	ctx = kmod_new(NULL, NULL);
 	if (!ctx)
 		return kp_err_set(err, KP_E_SYSTEM, ENOMEM, "%s: cannot create a libkmod context", mf->path);
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", mf->fd);
 	ret = kmod_module_new_from_path(ctx, fdpath, &mod);
 	if (ret == 0)
 		ret = kmod_module_get_info(mod, &info);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "kpatchlib/paths.h"
@@ -104,6 +105,13 @@ int kp_running_release(char *buf, size_t size, struct kp_err *err)
 	if (kp_path(path, sizeof(path), "%s/sys/kernel/osrelease", kp_procfs_root()))
 		return kp_err_set(err, KP_E_SYSTEM, ENAMETOOLONG, "procfs path too long");
 	ret = kp_read_line(path, buf, size);
+	/* no /proc (another root: rpm --root, a chroot): the kernel says it itself */
+	if (ret == -ENOENT && !getenv("KPATCH_PROCFS_ROOT")) {
+		struct utsname u;
+
+		if (!uname(&u) && snprintf(buf, size, "%s", u.release) < (int)size)
+			return 0;
+	}
 	if (ret)
 		return kp_err_set(err, KP_E_SYSTEM, -ret, "cannot read the running kernel release from %s", path);
 	return 0;

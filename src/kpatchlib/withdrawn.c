@@ -10,29 +10,8 @@
 
 #include "kpatchlib/names.h"
 #include "kpatchlib/paths.h"
+#include "kpatchlib/textfile.h"
 #include "kpatchlib/withdrawn.h"
-
-/*
- * A clean text line has no NUL and no control character but a tab (and
- * the '\r' of a CRLF file). Anything else means a damaged file (zeroes
- * after a crash, a binary dropped by mistake): refuse it, never skip it,
- * or a withdrawn module would load.
- */
-static int check_bytes(const char *line, size_t len, const char *what, unsigned int lineno,
-		       struct kp_err *err)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)line[i];
-
-		if (!c)
-			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: NUL byte in the withdrawn list; the file is damaged, refusing to trust it",
-					  what, lineno);
-		if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
-			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: control character \\x%02x in the withdrawn list; the file is damaged, refusing to trust it",
-					  what, lineno, c);
-	}
-	return 0;
-}
 
 static int parse_entry(struct kp_withdrawn *w, char *p, const char *what, unsigned int lineno,
 		       struct kp_err *err)
@@ -74,7 +53,7 @@ int kp_withdrawn_parse(struct kp_withdrawn *w, const char *text, size_t size, co
 		char buf[256], *p, *hash;
 
 		lineno++;
-		if (check_bytes(line, len, what, lineno, err))
+		if (kp_text_line_check(line, len, what, lineno, "withdrawn list", err))
 			return -1;
 		if (len >= sizeof(buf))
 			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: line too long", what, lineno);
@@ -92,52 +71,18 @@ int kp_withdrawn_parse(struct kp_withdrawn *w, const char *text, size_t size, co
 	return 0;
 }
 
-/* The list may not be trusted in part: a file we cannot read whole is an error. */
-#define WITHDRAWN_MAX (1 << 20)
-
 static int load_file(struct kp_withdrawn *w, const char *path, struct kp_err *err)
 {
-	/* O_NONBLOCK: a FIFO must not hang the boot service. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	struct stat st;
 	char *text;
-	size_t len = 0;
+	size_t len;
 	int ret;
 
-	if (fd < 0)
-		return errno == ENOENT ? 0 : kp_err_set(err, KP_E_SYSTEM, errno, "cannot read %s", path);
-	if (fstat(fd, &st)) {
-		ret = kp_err_set(err, KP_E_SYSTEM, errno, "cannot stat %s", path);
-	} else if (S_ISDIR(st.st_mode)) {
-		ret = kp_err_set(err, KP_E_INVALID, 0, "%s is a directory, not a withdrawn list file", path);
-	} else if (!S_ISREG(st.st_mode)) {
-		ret = kp_err_set(err, KP_E_INVALID, 0, "%s is not a regular file; refusing to read it as a withdrawn list", path);
-	} else if (st.st_size > WITHDRAWN_MAX) {
-		ret = kp_err_set(err, KP_E_INVALID, 0, "%s: larger than %d bytes; not a withdrawn list", path, WITHDRAWN_MAX);
-	} else if (!(text = malloc((size_t)st.st_size + 1))) {
-		ret = kp_err_set(err, KP_E_SYSTEM, ENOMEM, "reading %s", path);
-	} else {
-		ret = 0;
-		/* Read to the end, not to st_size: the file may have grown. */
-		while (!ret && len <= (size_t)st.st_size) {
-			ssize_t n = read(fd, text + len, (size_t)st.st_size + 1 - len);
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				ret = kp_err_set(err, KP_E_SYSTEM, errno, "cannot read %s", path);
-			else if (n == 0)
-				break;
-			else
-				len += (size_t)n;
-		}
-		if (!ret && len > (size_t)st.st_size)
-			ret = kp_err_set(err, KP_E_SYSTEM, EAGAIN, "%s changed while being read", path);
-		if (!ret)
-			ret = kp_withdrawn_parse(w, text, len, path, err);
-		free(text);
-	}
-	close(fd);
+	if (kp_text_read(path, "withdrawn list", &text, &len, err))
+		return -1;
+	if (!text)
+		return 0;
+	ret = kp_withdrawn_parse(w, text, len, path, err);
+	free(text);
 	return ret;
 }
 

@@ -18,3 +18,9 @@ UNIT_TESTS += $(BUILD)/test/test_kpatch_cli
 # Hostile input: traversal names, malformed and mutated ELF, damaged lists.
 $(BUILD)/test/test_kpatch_robust: $(BUILD)/obj/tests/unit/test_kpatch_robust.o $(KPATCH_TEST_LIBS)
 UNIT_TESTS += $(BUILD)/test/test_kpatch_robust
+# kpatch metrics and status end to end: every check scenario's series, escaping, atomic --output.
+$(BUILD)/obj/tests/unit/test_kpatch_metrics.o: CFLAGS += -DKPATCH_BIN='"$(abspath $(BUILD))/bin/kpatch"'
+$(BUILD)/test/test_kpatch_metrics: $(BUILD)/obj/tests/unit/test_kpatch_metrics.o $(BUILD)/obj/tests/unit/test_kpatch_fake.o | $(BUILD)/bin/kpatch
+UNIT_TESTS += $(BUILD)/test/test_kpatch_metrics
+# tests/packages/t/metrics-promtool.sh feeds this test's scenarios to promtool.
+check-packages: $(BUILD)/test/test_kpatch_metrics

@@ -124,13 +124,40 @@ static void option_files(void **state)
 	unchanged(f);
 }
 
+/*
+ * --result carries every outcome (status, exit code, the one-line reason)
+ * for the driver; as an input by any path it is refused like -o.
+ */
+static void result_file(void **state)
+{
+	struct fx *f = *state;
+
+	pair(f, SHOW("a"), SHOW("b"));
+	assert_int_equal(fx_sh("cd %s && %s orig.o patched.o -o out.o --manifest out.json "
+			       "--result r.json", f->dir, fx_tool()), 0);
+	assert_int_equal(fx_sh("grep -qx '{\"status\":\"changed\",\"code\":0}' %s/r.json", f->dir), 0);
+	expect(f, 3, "no functional change", "orig.o orig.o -o out.o --manifest out.json --result r.json");
+	assert_int_equal(fx_sh("grep -qF '\"status\":\"no-change\",\"code\":3,\"reason\":\"orig: no functional change\"' "
+			       "%s/r.json", f->dir), 0);
+	pair(f, SHOW("a"), OTHER);
+	expect(f, 1, "the objects do not correspond", "orig.o patched.o -o out.o --manifest out.json --result r.json");
+	assert_int_equal(fx_sh("grep -qF '\"status\":\"error\",\"code\":1,\"reason\":\"patched: the objects do not correspond' "
+			       "%s/r.json", f->dir), 0);
+	expect(f, 1, "--result orig.o: is the input orig.o",
+	       "orig.o patched.o -o out.o --manifest m.json --result orig.o");
+	expect(f, 1, "--manifest same and --result same: the same file",
+	       "orig.o patched.o -o out.o --manifest same --result same");
+	unchanged(f);
+	assert_int_equal(fx_sh("test ! -e %s/m.json && test ! -e %s/same", f->dir, f->dir), 0);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(unrelated_functions), T(different_source_files), T(output_is_an_input),
-		T(fifo_inputs), T(option_files),
+		T(fifo_inputs), T(option_files), T(result_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,7 +89,7 @@ static void test_version_and_help(void **state)
 	assert_string_equal(out, "usage: kpatch [--json] load [-t SECONDS] [--allow-stack] <file.ko|name>... | --all\n"
 				 "  check and load patch modules, wait for the transition\n");
 	assert_int_equal(run("help install"), 0);
-	assert_non_null(strstr(out, "usage: kpatch [--json] install [-k KERNEL] <file.ko>"));
+	assert_non_null(strstr(out, "usage: kpatch [--json] install [--load] [-k KERNEL] <file.ko>"));
 }
 
 static void test_usage_errors(void **state)
@@ -304,6 +304,91 @@ static void test_install_uninstall(void **state)
 	assert_string_equal(out, "uninstalling kp_i (" FAKE_KREL ")\n");
 	assert_int_equal(run("uninstall kp_i"), 3);
 	assert_non_null(strstr(err, "module kp_i is not installed for kernel " FAKE_KREL));
+}
+
+static void test_install_load_uninstall_unload(void **state)
+{
+	struct fake_ko_opts o = { .name = "kp_o", .livepatch = 1, .vermagic = FAKE_KREL2, .funcs = { "f" } };
+	struct fake_ko_opts n = { .name = "kp_n", .livepatch = 1, .replace = 1, .funcs = { "f" } };
+	char args[4200], before[16384], after[16384];
+	struct stat st, st0;
+
+	/* Not the running kernel: installed only, one line says so. */
+	snprintf(args, sizeof(args), "install --load -k " FAKE_KREL2 " %s", fake_ko("src/kp_o.ko", &o));
+	assert_int_equal(run(args), 0);
+	assert_non_null(strstr(out, FAKE_KREL2 " is not the running kernel (" FAKE_KREL "): installed, loads when " FAKE_KREL2 " boots\n"));
+	assert_int_equal(stat(fake_path("lib/" FAKE_KREL2 "/kp_o.ko"), &st), 0);
+	/* The running kernel refuses the (fake) module: the install is undone. */
+	snprintf(args, sizeof(args), "install --load %s", fake_ko("src/kp_n.ko", &n));
+	assert_int_not_equal(run(args), 0);
+	assert_non_null(strstr(err, "kpatch: error: "));
+	assert_non_null(strstr(err, "install of kp_n (" FAKE_KREL ") undone"));
+	assert_int_not_equal(stat(fake_path("lib/" FAKE_KREL "/kp_n.ko"), &st), 0);
+	assert_int_not_equal(stat(fake_path("lib/" FAKE_KREL), &st), 0);
+	/* An earlier file of the same name comes back byte for byte. */
+	install(FAKE_KREL, "kp_n", "CVE-2099-1");
+	memset(before, 0, sizeof(before));
+	memset(after, 0, sizeof(after));
+	assert_int_equal(stat(fake_path("lib/" FAKE_KREL "/kp_n.ko"), &st0), 0);
+	slurp("lib/" FAKE_KREL "/kp_n.ko", before, sizeof(before));
+	assert_int_not_equal(run(args), 0);
+	assert_int_equal(stat(fake_path("lib/" FAKE_KREL "/kp_n.ko"), &st), 0);
+	assert_int_equal(st.st_size, st0.st_size);
+	slurp("lib/" FAKE_KREL "/kp_n.ko", after, sizeof(after));
+	assert_memory_equal(before, after, sizeof(before));
+	/* uninstall --unload: nothing loaded, nothing installed is fine. */
+	assert_int_equal(run("uninstall --unload kp_none"), 0);
+	assert_non_null(strstr(out, "patch module kp_none is not loaded\n"));
+	assert_non_null(strstr(out, "module kp_none is not installed for kernel " FAKE_KREL ": nothing to uninstall\n"));
+	/* unload_on_remove=no keeps it loaded, the file goes. */
+	fake_patch("kp_n", 1, 0, NULL);
+	fake_module("kp_n", "OEK");
+	fake_write("etc/kpatch.conf", "# keep\n unload_on_remove = no \n");
+	assert_int_equal(run("uninstall --unload kp_n"), 0);
+	assert_non_null(strstr(out, "kp_n stays loaded until reboot (unload_on_remove=no in "));
+	assert_int_not_equal(stat(fake_path("lib/" FAKE_KREL "/kp_n.ko"), &st), 0);
+	assert_int_equal(stat(fake_path("sys/kernel/livepatch/kp_n"), &st), 0);
+}
+
+static void test_conf_errors(void **state)
+{
+	static const struct { const char *text, *msg; } cases[] = {
+		{ "bogus=1\n", "kpatch.conf:1: unknown key 'bogus' (known: unload_on_remove)" },
+		{ "#\nunload_on_remove\n", "kpatch.conf:2: expected key=value" },
+		{ "unload_on_remove=maybe\n", "kpatch.conf:1: unload_on_remove must be yes or no" },
+		{ "unload_on_remove=no\nunload_on_remove=yes\n", "kpatch.conf:2: unload_on_remove given twice" },
+		{ "unload_on_remove=no\x01\n", "kpatch.conf:1: control character \\x01 in the kpatch configuration" },
+	};
+
+	install(FAKE_KREL, "kp_c", NULL);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fake_write("etc/kpatch.conf", cases[i].text);
+		assert_int_equal(run("uninstall --unload kp_c"), 4);
+		assert_non_null(strstr(err, cases[i].msg));
+		assert_int_equal(access(fake_path("lib/" FAKE_KREL "/kp_c.ko"), F_OK), 0);
+	}
+}
+
+static void test_sync_dry_run_and_withdrawn(void **state)
+{
+	struct stat st;
+
+	install(FAKE_KREL, "kp_a", NULL);
+	fake_patch("kp_w", 1, 0, NULL);
+	fake_module("kp_w", "OEK");
+	fake_write("etc/withdrawn", "kp_w@" FAKE_KREL "\nkp_x\n");
+	install(FAKE_KREL, "kp_x", NULL);
+	assert_int_equal(run("sync --dry-run"), 0);
+	assert_string_equal(out, "would unload kp_w (withdrawn)\nwould load kp_a (installed)\n");
+	assert_int_equal(stat(fake_path("sys/kernel/livepatch/kp_w"), &st), 0);
+	assert_int_equal(run("--json sync --dry-run"), 0);
+	assert_non_null(strstr(out, "{\"action\":\"unload\",\"module\":\"kp_w\",\"reason\":\"withdrawn\",\"result\":\"planned\"}"));
+	assert_non_null(strstr(out, "\"kernel\":\"" FAKE_KREL "\""));
+	assert_non_null(strstr(out, "\"dry_run\":true"));
+	assert_int_equal(run("sync extra"), 2);
+	assert_int_equal(run("sync --bogus"), 2);
+	fake_write("etc/withdrawn", "kp_w@bad/release\n");
+	assert_int_equal(run("sync --dry-run"), 4);
 }
 
 static void test_signal_and_force(void **state)
@@ -604,6 +689,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt_enabled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_json_codes_agree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_writable_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_install_load_uninstall_unload, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conf_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_dry_run_and_withdrawn, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("kpatch_cli", tests, NULL, NULL);

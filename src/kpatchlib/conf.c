@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kpatchlib/conf.h"
+#include "kpatchlib/paths.h"
+#include "kpatchlib/textfile.h"
+
+#define WHAT "kpatch configuration"
+
+void kp_conf_defaults(struct kp_conf *c)
+{
+	c->unload_on_remove = 1;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	s += strspn(s, " \t");
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+	if (!strcmp(v, "yes"))
+		*out = 1;
+	else if (!strcmp(v, "no"))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+int kp_conf_parse(struct kp_conf *c, const char *text, size_t size, const char *what,
+		  struct kp_err *err)
+{
+	const char *line = text, *stop = text + size;
+	unsigned int lineno = 0, seen_unload = 0;
+
+	while (line < stop) {
+		const char *end = memchr(line, '\n', (size_t)(stop - line));
+		size_t len = end ? (size_t)(end - line) : (size_t)(stop - line);
+		char buf[256], *p, *eq, *key, *val;
+
+		lineno++;
+		if (kp_text_line_check(line, len, what, lineno, WHAT, err))
+			return -1;
+		if (len >= sizeof(buf))
+			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: line too long", what, lineno);
+		memcpy(buf, line, len);
+		buf[len] = '\0';
+		line = end ? end + 1 : stop;
+		if ((p = strchr(buf, '#')))
+			*p = '\0';
+		p = trim(buf);
+		if (!*p)
+			continue;
+		eq = strchr(p, '=');
+		if (!eq)
+			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: expected key=value", what, lineno);
+		*eq = '\0';
+		key = trim(p);
+		val = trim(eq + 1);
+		if (strcmp(key, "unload_on_remove"))
+			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: unknown key '%.64s' (known: unload_on_remove)",
+					  what, lineno, key);
+		if (seen_unload++)
+			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: unload_on_remove given twice", what, lineno);
+		if (parse_bool(val, &c->unload_on_remove))
+			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: unload_on_remove must be yes or no", what, lineno);
+	}
+	return 0;
+}
+
+int kp_conf_load(struct kp_conf *c, struct kp_err *err)
+{
+	char path[4096], *text;
+	size_t len;
+	int ret;
+
+	kp_conf_defaults(c);
+	if (kp_path(path, sizeof(path), "%s/kpatch.conf", kp_conf_dir()))
+		return kp_err_set(err, KP_E_SYSTEM, ENAMETOOLONG, "configuration path too long");
+	if (kp_text_read(path, WHAT, &text, &len, err))
+		return -1;
+	if (!text)
+		return 0;
+	ret = kp_conf_parse(c, text, len, path, err);
+	free(text);
+	return ret;
+}

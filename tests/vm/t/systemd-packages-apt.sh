@@ -44,7 +44,7 @@ repo=$work/repo
 mkdir -p "$work/ko" "$repo"
 
 # The project's own .deb of the tool (make deb); built when missing.
-debdir=${KPT_DEB_DIR:-$VM_TOP/build/deb}
+debdir=${KPT_DEB_DIR:-$VM_TOP/build/packages/deb}
 tooldeb=$(ls "$debdir"/kpatch_*.deb 2>/dev/null | head -n 1)
 if [ -z "$tooldeb" ]; then
 	make -s -C "$VM_TOP" deb >"$work/make-deb.log" 2>&1 ||
@@ -68,7 +68,8 @@ build() {
 package() {
 	local v=$1
 	shift
-	"$bin/kpatch-package" --format deb -k "$krel" --patch-version "$v" -o "$repo" "$@" \
+	"$bin/kpatch-package" --format deb -k "$krel" --patch-version "$v" -o "$repo" \
+		-m "kpatch tests <tests@example.org>" --kernel-deb-version "$(cat "$kdir/version")" "$@" \
 		>"$work/package-$v.log" 2>&1 ||
 		fail "kpatch-package $v: $(tail -n 3 "$work/package-$v.log")"
 	[ -f "$repo/${pkgname}_${v}_amd64.deb" ] || fail "kpatch-package $v made no ${pkgname}_${v}_amd64.deb"

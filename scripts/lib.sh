@@ -21,3 +21,31 @@ apt_update_once() {
 
 # Where fetch-kernel puts a kernel release's files.
 kernel_dir() { echo "$KPATCH_CACHE/kernels/$1"; }
+
+# kernel_image_deb RELEASE: path of the kernel's Debian image package (the
+# one fetch-kernel took its files from, same version), downloaded into the
+# kernel's cache directory on first use; prints the path.
+kernel_image_deb() {
+	local krel=$1 dir version pkg deb tmp
+	dir=$(kernel_dir "$krel")
+	version=$(cat "$dir/version" 2>/dev/null) || { echo "kernel $krel is not fetched" >&2; return 1; }
+	for pkg in "linux-image-$krel-unsigned" "linux-image-$krel"; do
+		deb=$(ls "$dir/debs/${pkg}_${version}_"*.deb 2>/dev/null | head -n 1)
+		[ -n "$deb" ] && { echo "$deb"; return 0; }
+	done
+	apt_update_once
+	mkdir -p "$dir/debs"
+	tmp=$(mktemp -d "$dir/debs/.get.XXXXXX")
+	chmod 755 "$tmp"
+	for pkg in "linux-image-$krel-unsigned" "linux-image-$krel"; do
+		if (cd "$tmp" && apt-get download -q "$pkg=$version" >"$tmp/log" 2>&1); then
+			deb=$(ls "$tmp"/*.deb | head -n 1)
+			mv "$deb" "$dir/debs/" && rm -rf "$tmp" &&
+				echo "$dir/debs/${deb##*/}"
+			return
+		fi
+	done
+	echo "cannot download linux-image-$krel(-unsigned)=$version: $(tail -n 1 "$tmp/log")" >&2
+	rm -rf "$tmp"
+	return 1
+}

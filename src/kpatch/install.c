@@ -9,6 +9,7 @@
 
 #include "kpatch/cmd.h"
 #include "kpatch/output.h"
+#include "kpatchlib/loadfail.h"
 #include "kpatchlib/paths.h"
 #include "kpatchlib/store.h"
 #include "kpatchlib/storeclean.h"
@@ -131,8 +132,11 @@ static int install_load(const struct kp_modfile *mf, const char *krel, struct st
 		return 0;
 	}
 	ret = load_module(mf->name, krel, KPATCH_DEFAULT_TIMEOUT * 1000L);
-	if (!ret)
+	if (!ret) {
+		kp_loadfail_clear(mf->name);
 		return 0;
+	}
+	kp_loadfail_record(mf->name, krel, ret);
 	if (!before_restore(b, krel, mf->name))
 		p_note("install of %s (%s) undone: %s is as before", mf->name, krel, kp_lib_dir());
 	return ret;

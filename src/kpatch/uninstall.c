@@ -11,6 +11,7 @@
 #include "kpatch/output.h"
 #include "kpatchlib/conf.h"
 #include "kpatchlib/live.h"
+#include "kpatchlib/loadfail.h"
 #include "kpatchlib/paths.h"
 #include "kpatchlib/store.h"
 
@@ -84,6 +85,7 @@ int do_uninstall(int argc, char **argv)
 	if (unload) {
 		if ((ret = uninstall_unload(krel, name)))
 			return ret;
+		kp_loadfail_clear(name);	/* its package is going: no failure to report */
 		if (!kp_store_has(krel, name)) {
 			p_info("module %s is not installed for kernel %s: nothing to uninstall", name, krel);
 			return 0;

@@ -8,6 +8,7 @@
 #include "kpatchlib/check.h"
 #include "kpatchlib/kernel.h"
 #include "kpatchlib/store.h"
+#include "kpatchlib/loadfail.h"
 #include "kpatchlib/withdrawn.h"
 
 static int add(struct kp_check *c, enum kp_level level, const char *id, const char *module,
@@ -153,8 +154,24 @@ static int check_loaded(struct kp_check *c, const char *krel, const struct kp_na
 	return ret;
 }
 
+struct failed_ctx {
+	struct kp_check *c;
+	const char *krel;
+	int nomem;
+};
+
+static void failed_load(void *ctx, const char *name, int code)
+{
+	struct failed_ctx *f = ctx;
+
+	f->nomem |= add(f->c, KP_CHECK_CRITICAL, KP_FIND_NOT_LOADED, name,
+			"%s: the last `kpatch install --load` for %s failed (exit %d) and was undone: the fix is not live and its package is not configured",
+			name, f->krel, code) != 0;
+}
+
 int kp_check_run(const char *krel, unsigned int threshold, struct kp_check *out, struct kp_err *err)
 {
+	struct failed_ctx fctx = { out, krel, 0 };
 	struct kp_names inst = { 0 }, kernels = { 0 };
 	struct kp_withdrawn w = { 0 };
 	struct kp_live live = { 0 };
@@ -191,6 +208,9 @@ int kp_check_run(const char *krel, unsigned int threshold, struct kp_check *out,
 	}
 	if (check_installed(out, krel, &inst, &live, &w) ||
 	    check_loaded(out, krel, &inst, &live, &w, threshold))
+		goto nomem;
+	kp_loadfail_each(krel, failed_load, &fctx);
+	if (fctx.nomem)
 		goto nomem;
 	ret = 0;
 	goto out;

@@ -326,6 +326,13 @@ static void test_install_load_uninstall_unload(void **state)
 	assert_non_null(strstr(err, "install of kp_n (" FAKE_KREL ") undone"));
 	assert_int_not_equal(stat(fake_path("lib/" FAKE_KREL "/kp_n.ko"), &st), 0);
 	assert_int_not_equal(stat(fake_path("lib/" FAKE_KREL), &st), 0);
+	/* The failure stays visible to kpatch check until uninstall --unload. */
+	assert_int_equal(run("--json check"), 2);
+	if (!strstr(out, "kp_n: the last `kpatch install --load` for " FAKE_KREL " failed (exit "))
+		fail_msg("check: %s", out);
+	assert_int_equal(run("uninstall --unload kp_n"), 0);
+	run("--json check");
+	assert_null(strstr(out, "install --load"));
 	/* An earlier file of the same name comes back byte for byte. */
 	install(FAKE_KREL, "kp_n", "CVE-2099-1");
 	memset(before, 0, sizeof(before));

@@ -327,6 +327,8 @@ case "$(pkg_version)" in
 "4-1 iF"*|"4-1 iU"*) ok "dpkg marks $PKG 4-1 not configured: $(pkg_version)" ;;
 *) fail "dpkg state of $PKG after the failed install: '$(pkg_version)'" ;;
 esac
+expect_rc 2 "kpatch check after the failed install" -- kpatch check
+expect_contains "$out" "$M4: the last \`kpatch install --load\` for $KREL failed" "kpatch check reports the failed load"
 G
 } >"$VM_OUT/boot2.sh"
 vm_sd_boot "$img" "$VM_OUT/boot2.sh" || fail "boot 2 (reboot, 2-1, 3-1, remove, 4-1) failed"

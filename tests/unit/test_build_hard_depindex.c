@@ -191,6 +191,8 @@ static void test_note_takes_global(void **state)
 	assert_int_equal(kb.err.code, KB_EUSAGE);
 	assert_int_equal(kb_depindex_note(&kb, "p.patch", "/etc/x.h"), -1);
 	assert_int_equal(kb_depindex_note(&kb, "p.patch", "fs/proc/fd.h"), 0);
+	assert_int_equal(kb.nchanged_headers, 3);
+	kb_depindex_forget(&kb);
 }
 
 int main(void)

@@ -132,21 +132,13 @@ static int scripts(const struct kpkg *p, const char *root, struct kp_err *err)
 
 static int withdrawn_list(const struct kpkg *p, const char *root, struct kp_err *err)
 {
-	char dir[4200], path[4400], text[4096], conf[4200];
-	size_t n;
+	char conf[4200], text[512];
 
 	if (!p->nwithdraw)
 		return 0;
-	snprintf(dir, sizeof(dir), "%s/etc/kpatch/withdrawn.d", root);
-	if (kpkg_mkdirs(dir, err))
+	if (kpkg_stage_withdrawn(p, root, err))
 		return -1;
-	n = (size_t)snprintf(text, sizeof(text), "# withdrawn by %s %s\n", p->name, p->version_str);
-	for (size_t i = 0; i < p->nwithdraw && n < sizeof(text); i++)
-		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s@%s\n", p->withdraw[i], p->krel);
-	snprintf(path, sizeof(path), "%s/%s.list", dir, p->name);
 	snprintf(conf, sizeof(conf), "%s/DEBIAN/conffiles", root);
-	if (kpkg_write(path, 0644, text, err))
-		return -1;
 	snprintf(text, sizeof(text), "/etc/kpatch/withdrawn.d/%s.list\n", p->name);
 	return kpkg_write(conf, 0644, text, err);
 }
@@ -169,7 +161,7 @@ static int build(const struct kpkg *p, const char *stage, const char *root, cons
 static int main_package(struct kpkg *p, const char *stage, void (*made)(const char *),
 			struct kp_err *err)
 {
-	char root[4096], dir[4300], path[4400], extra[1024], tmp[4400];
+	char root[4096], dir[4300], path[4400], extra[1024];
 	struct stat st;
 
 	snprintf(root, sizeof(root), "%s/main", stage);
@@ -179,17 +171,9 @@ static int main_package(struct kpkg *p, const char *stage, void (*made)(const ch
 		return -1;
 	extra[0] = '\0';
 	if (p->module_name[0]) {
-		const char *strip[] = { "strip", "--strip-debug", "-o", path, tmp, NULL };
-		char log[4200];
-
 		snprintf(dir, sizeof(dir), "%s" MODDIR "/%s", root, p->krel);
 		snprintf(path, sizeof(path), "%s/%s.ko", dir, p->module_name);
-		snprintf(tmp, sizeof(tmp), "%s/module.ko", stage);
-		snprintf(log, sizeof(log), "%s/strip.log", stage);
-		if (kpkg_mkdirs(dir, err) || kpkg_copy(p->module_path, tmp, 0644, err))
-			return -1;
-		/* a signature covers the file as it is: a stripped signed module would not load */
-		if (p->is_signed ? kpkg_copy(tmp, path, 0644, err) : kpkg_run(strip, NULL, log, err))
+		if (kpkg_mkdirs(dir, err) || kpkg_stage_module(p, stage, path, err))
 			return -1;
 		if (stat(path, &st))
 			return kp_err_set(err, KP_E_SYSTEM, 0, "%s: not written", path);

@@ -61,6 +61,13 @@ void kpkg_stage_remove(const char *dir);
 int kpkg_write(const char *path, int mode, const char *text, struct kp_err *err);
 int kpkg_mkdirs(const char *path, struct kp_err *err);
 int kpkg_copy(const char *from, const char *to, int mode, struct kp_err *err);
+/* <root>/etc/kpatch/withdrawn.d/<package>.list when the package withdraws modules. */
+int kpkg_stage_withdrawn(const struct kpkg *p, const char *root, struct kp_err *err);
+/*
+ * The module at dest, stripped of debug info unless signed; the unstripped
+ * copy stays at <stage>/module.ko for the debug package.
+ */
+int kpkg_stage_module(const struct kpkg *p, const char *stage, const char *dest, struct kp_err *err);
 /* Rename the built file from the stage into outdir (same file system). */
 int kpkg_publish(const char *from, const char *outdir, const char *base, char *out,
 		 size_t size, struct kp_err *err);

@@ -49,39 +49,24 @@ static int path_plain(const char *path, struct kp_err *err)
 
 static int stage_tree(struct kpkg *p, const char *root, const char *stage, struct kp_err *err)
 {
-	char dir[4300], path[4400], from[4400], log[4400], text[4096];
-	const char *strip[] = { "strip", "--strip-debug", "-o", path, from, NULL };
-	size_t n;
+	char dir[4300], path[4400], from[4400];
 
 	if (kpkg_mkdirs(root, err))
 		return -1;
 	if (p->module_name[0]) {
 		snprintf(dir, sizeof(dir), "%s" MODDIR "/%s", root, p->krel);
 		snprintf(path, sizeof(path), "%s/%s.ko", dir, p->module_name);
-		snprintf(from, sizeof(from), "%s/module.ko", stage);
-		snprintf(log, sizeof(log), "%s/strip.log", stage);
-		if (kpkg_mkdirs(dir, err) || kpkg_copy(p->module_path, from, 0644, err))
-			return -1;
-		/* a signature covers the file as it is: a stripped signed module would not load */
-		if (p->is_signed ? kpkg_copy(from, path, 0644, err) : kpkg_run(strip, NULL, log, err))
+		if (kpkg_mkdirs(dir, err) || kpkg_stage_module(p, stage, path, err))
 			return -1;
 		if (p->build_id[0]) {
 			snprintf(dir, sizeof(dir), "%s/usr/lib/debug/.build-id/%.2s", root, p->build_id);
 			snprintf(path, sizeof(path), "%s/%s.debug", dir, p->build_id + 2);
+			snprintf(from, sizeof(from), "%s/module.ko", stage);
 			if (kpkg_mkdirs(dir, err) || kpkg_copy(from, path, 0644, err))
 				return -1;
 		}
 	}
-	if (!p->nwithdraw)
-		return 0;
-	snprintf(dir, sizeof(dir), "%s/etc/kpatch/withdrawn.d", root);
-	if (kpkg_mkdirs(dir, err))
-		return -1;
-	n = (size_t)snprintf(text, sizeof(text), "# withdrawn by %s %s\n", p->name, p->version_str);
-	for (size_t i = 0; i < p->nwithdraw && n < sizeof(text); i++)
-		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s@%s\n", p->withdraw[i], p->krel);
-	snprintf(path, sizeof(path), "%s/%s.list", dir, p->name);
-	return kpkg_write(path, 0644, text, err);
+	return kpkg_stage_withdrawn(p, root, err);
 }
 
 static int write_spec(struct kpkg *p, const char *root, const char *path, struct kp_err *err)

@@ -122,3 +122,33 @@ int kpkg_publish(const char *from, const char *outdir, const char *base, char *o
 		return kp_err_set(err, KP_E_SYSTEM, errno, "cannot move %s to %s", from, out);
 	return 0;
 }
+
+int kpkg_stage_withdrawn(const struct kpkg *p, const char *root, struct kp_err *err)
+{
+	char dir[4200], path[4400], text[4096];
+	size_t n;
+
+	if (!p->nwithdraw)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s/etc/kpatch/withdrawn.d", root);
+	if (kpkg_mkdirs(dir, err))
+		return -1;
+	n = (size_t)snprintf(text, sizeof(text), "# withdrawn by %s %s\n", p->name, p->version_str);
+	for (size_t i = 0; i < p->nwithdraw && n < sizeof(text); i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s@%s\n", p->withdraw[i], p->krel);
+	snprintf(path, sizeof(path), "%s/%s.list", dir, p->name);
+	return kpkg_write(path, 0644, text, err);
+}
+
+int kpkg_stage_module(const struct kpkg *p, const char *stage, const char *dest, struct kp_err *err)
+{
+	char copy[4400], log[4400];
+	const char *strip[] = { "strip", "--strip-debug", "-o", dest, copy, NULL };
+
+	snprintf(copy, sizeof(copy), "%s/module.ko", stage);
+	snprintf(log, sizeof(log), "%s/strip.log", stage);
+	if (kpkg_copy(p->module_path, copy, 0644, err))
+		return -1;
+	/* a signature covers the file as it is: a stripped signed module would not load */
+	return p->is_signed ? kpkg_copy(copy, dest, 0644, err) : kpkg_run(strip, NULL, log, err);
+}

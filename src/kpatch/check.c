@@ -43,7 +43,8 @@ static void render(const struct kp_check *c, const char *krel)
 	}
 	for (size_t i = 0; i < c->n; i++)
 		printf("%s: %s\n", level_names[c->f[i].level], c->f[i].msg);
-	if (!c->n)
+	/* OK-level notes (manual subscription) come with the summary line */
+	if (c->level == KP_CHECK_OK)
 		printf("OK: %zu patch module(s) loaded, %zu installed for %s\n", c->loaded, c->installed, krel);
 }
 

@@ -26,6 +26,9 @@ int do_metrics(int argc, char **argv);
 int do_signal(int argc, char **argv);
 int do_force(int argc, char **argv);
 int do_sync(int argc, char **argv);
+int do_auto(int argc, char **argv);
+int do_manual(int argc, char **argv);
+int do_hook(int argc, char **argv);
 int do_version(int argc, char **argv);
 int do_help(int argc, char **argv);
 

@@ -64,6 +64,35 @@ static json_object *check_json(const struct kp_state *s)
 	return o;
 }
 
+static const char *pkgsys_name(const struct kp_check *c)
+{
+	if (!c->sub_ok || c->sub.sys == KP_PKGSYS_NONE)
+		return NULL;
+	return c->sub.sys == KP_PKGSYS_DEB ? "deb" : "rpm";
+}
+
+/* "subscription": mode and each installed kernel's patch package. */
+static json_object *subscription_json(const struct kp_state *s)
+{
+	const struct kp_sub *sub = &s->check.sub;
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	json_object_object_add(o, "mode", str_or_null(pkgsys_name(&s->check) ? kp_sub_mode_name(sub->mode) : NULL));
+	json_object_object_add(o, "package_system", str_or_null(pkgsys_name(&s->check)));
+	for (size_t i = 0; i < sub->n; i++) {
+		json_object *k = json_object_new_object();
+
+		json_object_object_add(k, "release", json_object_new_string(sub->k[i].release));
+		json_object_object_add(k, "running", json_object_new_boolean(!strcmp(sub->k[i].release, s->krel)));
+		json_object_object_add(k, "package", json_object_new_string(sub->k[i].package));
+		json_object_object_add(k, "installed", json_object_new_boolean(sub->k[i].patched));
+		json_object_object_add(k, "version", str_or_null(sub->k[i].version));
+		json_object_array_add(a, k);
+	}
+	json_object_object_add(o, "kernels", a);
+	return o;
+}
+
 static void render_json(const struct kp_state *s)
 {
 	json_object *o = json_object_new_object(), *lo = json_object_new_array(), *in = json_object_new_array();
@@ -117,6 +146,7 @@ static void render_json(const struct kp_state *s)
 		json_object_array_add(in, p);
 	}
 	json_object_object_add(o, "installed", in);
+	json_object_object_add(o, "subscription", subscription_json(s));
 	p_json(o);
 }
 
@@ -168,6 +198,16 @@ static void render_plain(const struct kp_state *s)
 		if (m->error[0])
 			printf(" [unusable: %s]", m->error);
 		plain_cves(&m->cves);
+	}
+	if (pkgsys_name(&s->check)) {
+		const struct kp_sub *sub = &s->check.sub;
+
+		printf("subscription: %s (%s packages)\n", kp_sub_mode_name(sub->mode), pkgsys_name(&s->check));
+		for (size_t i = 0; i < sub->n; i++)
+			printf("    %s%s: %s %s\n", sub->k[i].release, strcmp(sub->k[i].release, s->krel) ? "" : " (running)",
+			       sub->k[i].package, sub->k[i].patched ? sub->k[i].version : "not installed");
+	} else {
+		printf("subscription: -\n");
 	}
 }
 

@@ -169,6 +169,45 @@ static void failed_load(void *ctx, const char *name, int code)
 			name, f->krel, code) != 0;
 }
 
+/* How to install a kernel's patch package, in the host's own words. */
+static void install_hint(const struct kp_sub *s, const struct kp_sub_kernel *k, char *buf, size_t size)
+{
+	if (s->sys == KP_PKGSYS_RPM)
+		snprintf(buf, size, "dnf install \"kpatch-patch = %s\"", k->release);
+	else
+		snprintf(buf, size, "apt-get install %s", k->package);
+}
+
+static int check_subscription(struct kp_check *c, const char *krel)
+{
+	struct kp_err err;
+
+	if (kp_sub_read(&c->sub, &err))
+		return add(c, KP_CHECK_WARNING, KP_FIND_PKG_DB, NULL,
+			   "cannot tell which kernels have their patch package: %s", err.msg);
+	c->sub_ok = 1;
+	for (size_t i = 0; i < c->sub.n; i++) {
+		const struct kp_sub_kernel *k = &c->sub.k[i];
+		int running = !strcmp(k->release, krel), ret = 0;
+		char hint[KP_PKGNAME_MAX + 64];
+
+		if (k->patched)
+			continue;
+		install_hint(&c->sub, k, hint, sizeof(hint));
+		if (c->sub.mode == KP_SUB_AUTO)
+			ret = add(c, running ? KP_CHECK_CRITICAL : KP_CHECK_WARNING, KP_FIND_PKG_MISSING, NULL,
+				  "%skernel %s has no patch package although the subscription is auto: %s",
+				  running ? "the running " : "installed ", k->release, hint);
+		else if (running)
+			ret = add(c, KP_CHECK_OK, KP_FIND_UNSUBSCRIBED, NULL,
+				  "the running kernel %s has no patch package %s (subscription manual: %s, or `kpatch auto` for every kernel)",
+				  k->release, k->package, hint);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int kp_check_run(const char *krel, unsigned int threshold, struct kp_check *out, struct kp_err *err)
 {
 	struct failed_ctx fctx = { out, krel, 0 };
@@ -210,7 +249,7 @@ int kp_check_run(const char *krel, unsigned int threshold, struct kp_check *out,
 	    check_loaded(out, krel, &inst, &live, &w, threshold))
 		goto nomem;
 	kp_loadfail_each(krel, failed_load, &fctx);
-	if (fctx.nomem)
+	if (fctx.nomem || check_subscription(out, krel))
 		goto nomem;
 	ret = 0;
 	goto out;
@@ -227,6 +266,8 @@ out:
 
 void kp_check_free(struct kp_check *c)
 {
+	kp_sub_free(&c->sub);
+	c->sub_ok = 0;
 	free(c->f);
 	c->f = NULL;
 	c->n = 0;

@@ -7,6 +7,7 @@
 #include "kpatchlib/err.h"
 #include "kpatchlib/live.h"
 #include "kpatchlib/modfile.h"
+#include "kpatchlib/subscription.h"
 
 /* Monitoring levels; also `kpatch check`'s exit codes. */
 enum kp_level { KP_CHECK_OK = 0, KP_CHECK_WARNING = 1, KP_CHECK_CRITICAL = 2 };
@@ -21,6 +22,9 @@ enum kp_level { KP_CHECK_OK = 0, KP_CHECK_WARNING = 1, KP_CHECK_CRITICAL = 2 };
 #define KP_FIND_WITHDRAWN	"withdrawn-loaded"
 #define KP_FIND_WITHDRAWN_INST	"withdrawn-installed"
 #define KP_FIND_INVALID_STATE	"invalid-state"
+#define KP_FIND_PKG_MISSING	"patch-package-missing"
+#define KP_FIND_UNSUBSCRIBED	"unsubscribed"
+#define KP_FIND_PKG_DB		"package-database"
 
 struct kp_finding {
 	enum kp_level level;
@@ -34,11 +38,17 @@ struct kp_check {
 	size_t n;
 	struct kp_finding *f;
 	size_t loaded, installed;
+	/* The subscription as judged (sub_ok 0: the package database could not be read). */
+	struct kp_sub sub;
+	int sub_ok;
 };
 
 /*
  * Compare what should be live (modules installed for krel, minus the
- * withdrawn list) with what is live. transition_threshold: seconds a
+ * withdrawn list) with what is live, and the installed kernels with their
+ * patch packages: in auto subscription a kernel without its package is a
+ * WARNING (CRITICAL for the running one); in manual mode the running
+ * kernel without one is an OK-level note naming the package. transition_threshold: seconds a
  * transition may take before it is reported.
  */
 int kp_check_run(const char *krel, unsigned int transition_threshold,

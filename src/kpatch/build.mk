@@ -9,3 +9,22 @@ install-kpatch: $(BUILD)/bin/kpatch
 	install -D -m 0644 completion/kpatch $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kpatch
 INSTALL_TARGETS += install-kpatch
 .PHONY: install-kpatch
+
+# Automatic subscription on Debian hosts (kpatch auto): the kernel's
+# postinst.d hook and APT's Post-Invoke, always under /etc (kernel
+# packages and APT look nowhere else), calling the kpatch of this install.
+# APT_HOOKS=0 leaves them out (the RPM package: dnf kpatch does this job).
+APT_HOOKS ?= 1
+SYSCONFDIR ?= /etc
+install-kpatch-apt-hooks: apt/kernel-postinst.d-kpatch apt/apt.conf.d-50kpatch
+ifeq ($(APT_HOOKS),1)
+	install -d $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d $(DESTDIR)$(SYSCONFDIR)/apt/apt.conf.d
+	sed 's|/usr/local/sbin/kpatch|$(PREFIX)/sbin/kpatch|g' apt/kernel-postinst.d-kpatch \
+		>$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/kpatch
+	chmod 0755 $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/kpatch
+	sed 's|/usr/local/sbin/kpatch|$(PREFIX)/sbin/kpatch|g' apt/apt.conf.d-50kpatch \
+		>$(DESTDIR)$(SYSCONFDIR)/apt/apt.conf.d/50kpatch
+	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/apt/apt.conf.d/50kpatch
+endif
+INSTALL_TARGETS += install-kpatch-apt-hooks
+.PHONY: install-kpatch-apt-hooks

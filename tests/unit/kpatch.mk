@@ -24,3 +24,7 @@ $(BUILD)/test/test_kpatch_metrics: $(BUILD)/obj/tests/unit/test_kpatch_metrics.o
 UNIT_TESTS += $(BUILD)/test/test_kpatch_metrics
 # tests/packages/t/metrics-promtool.sh feeds this test's scenarios to promtool.
 check-packages: $(BUILD)/test/test_kpatch_metrics
+# Automatic subscription against a real dpkg database (dpkg-query --admindir).
+$(BUILD)/obj/tests/unit/test_kpatch_subscribe.o: CFLAGS += -DKPATCH_BIN='"$(abspath $(BUILD))/bin/kpatch"'
+$(BUILD)/test/test_kpatch_subscribe: $(BUILD)/obj/tests/unit/test_kpatch_subscribe.o $(BUILD)/obj/tests/unit/test_kpatch_fake.o | $(BUILD)/bin/kpatch
+UNIT_TESTS += $(BUILD)/test/test_kpatch_subscribe

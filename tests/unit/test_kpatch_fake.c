@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "test_kpatch_fake.h"
@@ -82,6 +83,9 @@ const char *fake_setup(void)
 	setenv("KPATCH_CONF_DIR", buf, 1);
 	snprintf(buf, sizeof(buf), "%s/run", root);
 	setenv("KPATCH_RUN_DIR", buf, 1);
+	/* the package system is the test's to give (fake_dpkg), never the host's */
+	unsetenv("KPATCH_DPKG_ADMINDIR");
+	unsetenv("KPATCH_RPM_ROOT");
 	fake_write("proc/sys/kernel/osrelease", FAKE_KREL "\n");
 	fake_mkdir("sys/kernel/livepatch");
 	fake_mkdir("sys/module");
@@ -205,4 +209,56 @@ const char *fake_ko(const char *rel, const struct fake_ko_opts *o)
 		die(cmd);
 	chmod(out, 0644);
 	return out;
+}
+
+void fake_slurp_abs(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+void fake_slurp(const char *rel, char *buf, size_t size)
+{
+	fake_slurp_abs(fake_path(rel), buf, size);
+}
+
+int fake_run(const char *prog, const char *args, char *out, size_t osize, char *err, size_t esize)
+{
+	char cmd[16384], o[4200], e[4200];
+	int status;
+
+	snprintf(o, sizeof(o), "%s", fake_path("stdout"));
+	snprintf(e, sizeof(e), "%s", fake_path("stderr"));
+	snprintf(cmd, sizeof(cmd), "%s %s >'%s' 2>'%s'", prog, args, o, e);
+	status = system(cmd);
+	fake_slurp_abs(o, out, osize);
+	fake_slurp_abs(e, err, esize);
+	if (!WIFEXITED(status))
+		die("a program was killed");
+	return WEXITSTATUS(status);
+}
+
+void fake_dpkg(const char *const *pkgs)
+{
+	char text[16384] = "", name[128], version[64], status[64];
+	size_t len = 0;
+
+	for (size_t i = 0; pkgs[i]; i++) {
+		if (sscanf(pkgs[i], "%127s %63s %63[^\n]", name, version, status) != 3)
+			die("fake_dpkg: bad entry");
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"Package: %s\nStatus: %s\nArchitecture: amd64\nVersion: %s\nDescription: test\n\n",
+					name, status, version);
+	}
+	fake_write("dpkg/status", text);
+	fake_write("dpkg/available", "");
+	fake_mkdir("dpkg/updates");
+	setenv("KPATCH_DPKG_ADMINDIR", fake_path("dpkg"), 1);
 }

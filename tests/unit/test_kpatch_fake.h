@@ -2,6 +2,8 @@
 #ifndef TEST_KPATCH_FAKE_H
 #define TEST_KPATCH_FAKE_H
 
+#include <stddef.h>
+
 /*
  * A fake root for hermetic kpatch tests: <root>/sys, <root>/proc,
  * <root>/lib (installed modules), <root>/etc (withdrawn list) and
@@ -46,5 +48,22 @@ struct fake_ko_opts {
 const char *fake_ko(const char *rel, const struct fake_ko_opts *o);
 /* Absolute path under the root (static buffer). */
 const char *fake_path(const char *rel);
+
+/*
+ * Run prog with args (shell words, the test's own); its stdout and stderr
+ * land in out and err (NUL-terminated, cut to size). Returns the exit
+ * code; a killed program fails the test.
+ */
+/* A file under the root (or at an absolute path) into buf; "" when missing. */
+void fake_slurp(const char *rel, char *buf, size_t size);
+void fake_slurp_abs(const char *path, char *buf, size_t size);
+int fake_run(const char *prog, const char *args, char *out, size_t osize, char *err, size_t esize);
+
+/*
+ * A dpkg database at <root>/dpkg (KPATCH_DPKG_ADMINDIR): each entry
+ * "package version status", status as dpkg spells it ("install ok
+ * installed", "deinstall ok config-files"...), NULL-terminated.
+ */
+void fake_dpkg(const char *const *pkgs);
 
 #endif

@@ -31,32 +31,9 @@
 
 static char out[65536], err[16384];
 
-static void slurp(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = 0;
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	n = fread(buf, 1, size - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-}
-
 static int run(const char *args)
 {
-	char cmd[16384], o[4200], e[4200];
-	int status;
-
-	snprintf(o, sizeof(o), "%s", fake_path("stdout"));
-	snprintf(e, sizeof(e), "%s", fake_path("stderr"));
-	snprintf(cmd, sizeof(cmd), "%s %s >'%s' 2>'%s'", KPATCH_BIN, args, o, e);
-	status = system(cmd);
-	slurp(o, out, sizeof(out));
-	slurp(e, err, sizeof(err));
-	assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
+	return fake_run(KPATCH_BIN, args, out, sizeof(out), err, sizeof(err));
 }
 
 static const char *const cmdline_fn[] = { "vmlinux/cmdline_proc_show,1", NULL };
@@ -87,7 +64,8 @@ static int teardown(void **state)
 
 static const char *const classes[] = {
 	"not-loaded", "not-enabled", "superseded", "kernel-mismatch", "not-installed",
-	"transition-stalled", "withdrawn-loaded", "withdrawn-installed", "invalid-state", NULL,
+	"transition-stalled", "withdrawn-loaded", "withdrawn-installed", "invalid-state", "patch-package-missing", "unsubscribed",
+	"package-database", NULL,
 };
 
 static void has(const char *line)
@@ -242,6 +220,9 @@ static void test_full_file(void **state)
 		"kpatch_check_findings{class=\"withdrawn-loaded\"} 0\n"
 		"kpatch_check_findings{class=\"withdrawn-installed\"} 0\n"
 		"kpatch_check_findings{class=\"invalid-state\"} 0\n"
+		"kpatch_check_findings{class=\"patch-package-missing\"} 0\n"
+		"kpatch_check_findings{class=\"unsubscribed\"} 0\n"
+		"kpatch_check_findings{class=\"package-database\"} 0\n"
 		"# HELP kpatch_patches_loaded Patch modules loaded (superseded ones not counted).\n"
 		"# TYPE kpatch_patches_loaded gauge\n"
 		"kpatch_patches_loaded 1\n"
@@ -332,7 +313,8 @@ static void test_status(void **state)
 		 "{\"name\":\"kp_old\",\"kernel\":\"" FAKE_KREL2 "\",\"running_kernel\":false,\"loaded\":false,\"version\":null,\"replace\":false,\"cves\":[\"CVE-2099-9\"],\"error\":null},"
 		 "{\"name\":\"kp_b\",\"kernel\":\"" FAKE_KREL "\",\"running_kernel\":true,\"loaded\":false,\"version\":null,\"replace\":false,\"cves\":[],\"error\":null},"
 		 "{\"name\":\"kp_bad\",\"kernel\":\"" FAKE_KREL "\",\"running_kernel\":true,\"loaded\":false,\"version\":null,\"replace\":null,\"cves\":[],\"error\":\"%s: not a kernel module (not an ELF file)\"},"
-		 "{\"name\":\"kpatch_6_1_0_50_cloud_amd64_1_1\",\"kernel\":\"" FAKE_KREL "\",\"running_kernel\":true,\"loaded\":true,\"version\":\"1-1\",\"replace\":true,\"cves\":[\"CVE-2099-1\"],\"error\":null}]}\n",
+		 "{\"name\":\"kpatch_6_1_0_50_cloud_amd64_1_1\",\"kernel\":\"" FAKE_KREL "\",\"running_kernel\":true,\"loaded\":true,\"version\":\"1-1\",\"replace\":true,\"cves\":[\"CVE-2099-1\"],\"error\":null}],"
+		 "\"subscription\":{\"mode\":null,\"package_system\":null,\"kernels\":[]}}\n",
 		 fake_path("lib/" FAKE_KREL "/kp_bad.ko"));
 	same(out, want);
 	assert_int_equal(run("status"), 0);
@@ -357,7 +339,7 @@ static void test_load_records_success(void **state)
 	install(FAKE_KREL, "kp_a", 0, NULL);
 	fake_patch("kp_a", 1, 0, cmdline_fn);	/* already loaded: load succeeds without the kernel */
 	assert_int_equal(run("load kp_a"), 0);
-	slurp(fake_path("run/last-success"), rec, sizeof(rec));
+	fake_slurp("run/last-success", rec, sizeof(rec));
 	t = atoll(rec);
 	assert_true(t >= t0 && t <= (long long)time(NULL));
 	assert_int_equal(run("metrics"), 0);
@@ -366,7 +348,7 @@ static void test_load_records_success(void **state)
 	/* A failed load does not. */
 	fake_write("run/last-success", "1\n");
 	assert_int_equal(run("load kp_none"), 3);
-	slurp(fake_path("run/last-success"), rec, sizeof(rec));
+	fake_slurp("run/last-success", rec, sizeof(rec));
 	assert_string_equal(rec, "1\n");
 }
 
@@ -485,7 +467,7 @@ static void test_output_atomic(void **state)
 	print_message("atomic: 1000 rewrites, %ld reads, %ld partial\n", reads, partial);
 	assert_true(reads >= 1000);
 	assert_int_equal(partial, 0);
-	slurp(path, out, sizeof(out));
+	fake_slurp_abs(path, out, sizeof(out));
 	has("\nkpatch_last_success_timestamp_seconds 1780000999\n");
 	snprintf(args, sizeof(args), "test $(ls -A '%s' | wc -l) = 1", fake_path("textfile"));
 	assert_int_equal(system(args), 0);

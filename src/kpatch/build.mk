@@ -11,11 +11,18 @@ INSTALL_TARGETS += install-kpatch
 .PHONY: install-kpatch
 
 # Automatic subscription on Debian hosts (kpatch auto): the kernel's
-# postinst.d hook and APT's Post-Invoke, always under /etc (kernel
-# packages and APT look nowhere else), calling the kpatch of this install.
-# APT_HOOKS=0 leaves them out (the RPM package: dnf kpatch does this job).
+# postinst.d hook and APT's Post-Invoke, calling the kpatch of this
+# install. Kernel packages and APT look only in /etc, which is where they
+# go with PREFIX=/usr (the package); any other PREFIX keeps them below it
+# ($(PREFIX)/etc), so a scratch install never reaches the host's APT:
+# pass SYSCONFDIR=/etc to enable them there. APT_HOOKS=0 leaves them out
+# (the RPM package: dnf kpatch does this job).
 APT_HOOKS ?= 1
+ifeq ($(PREFIX),/usr)
 SYSCONFDIR ?= /etc
+else
+SYSCONFDIR ?= $(PREFIX)/etc
+endif
 install-kpatch-apt-hooks: apt/kernel-postinst.d-kpatch apt/apt.conf.d-50kpatch
 ifeq ($(APT_HOOKS),1)
 	install -d $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d $(DESTDIR)$(SYSCONFDIR)/apt/apt.conf.d

@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# kpatch-dnf (dnf/kpatch.py) with Debian's real dnf in a scratch
+# --installroot, the plugin loaded from this tree (pluginpath and
+# pluginconfpath; its setting is written to the root's
+# /etc/dnf/plugins/kpatch.conf). A local repository made by createrepo_c
+# holds five stand-in kernel-core packages, the 0-0 patch packages that
+# kpatch-package makes for the first four, a 1-1 for the first, and the
+# project's own kpatch rpm (make rpm).
+#
+# The scriptlets run for real inside the root: it gets the mount points a
+# booted system has (/dev/null, /run, /tmp) and a stand-in base package
+# holding busybox as /bin/sh and the host's copies of the libraries
+# kpatch links, whose provides (sonames) rpmbuild derives from the files;
+# so the patch packages' requirement on kpatch is met by the real kpatch
+# rpm, and the 1-1's %post runs that kpatch, which installs the module in
+# the root's /var/lib/kpatch.
+#
+# The stand-in kernels are noarch (release 5.14.0-N.el9.noarch): for
+# x86_64 the release holds '_', which kpatch-package refuses in a package
+# name (src/kpatchlib/pkgname.c).
+#
+# At the end it prints the time of the third kernel's install with and
+# without the plugin (median of 3), a figure, not a check.
+. "$(dirname "$0")/../lib.sh"
+
+for tool in dnf createrepo_c rpmbuild busybox; do
+	command -v "$tool" >/dev/null || fail "$tool not found; run scripts/setup"
+done
+version=$(cat "$KPT_TOP/VERSION")
+maint="Kernel Team <kernel@example.org>"
+repo=$PKG_OUT/repo root=$PKG_OUT/root top=$PKG_OUT/rpmbuild
+mkdir -p "$repo" "$top"
+krel() { echo "5.14.0-$1.el9.noarch"; }
+pkg() { echo "kpatch-patch-$(tr . _ <<<"$(krel "$1")")"; }
+
+# The stand-in kernels: what dnf and the patch packages look at (name,
+# version-release.arch, the install-only and kernel-uname-r provides of
+# RHEL's kernel-core) and one file.
+cat >"$PKG_OUT/kernel.spec" <<'EOF'
+Name: kernel-core
+Version: 5.14.0
+Release: %{n}.el9
+Summary: stand-in kernel %{version}-%{release}
+License: GPL-2.0-only
+BuildArch: noarch
+AutoReqProv: no
+Provides: installonlypkg(kernel)
+Provides: kernel-uname-r = %{version}-%{release}.noarch
+%description
+A stand-in kernel-core for the kpatch-dnf test.
+%install
+mkdir -p %{buildroot}/lib/modules/%{version}-%{release}.noarch
+echo %{version}-%{release}.noarch >%{buildroot}/lib/modules/%{version}-%{release}.noarch/release
+%files
+/lib/modules/%{version}-%{release}.noarch
+EOF
+for n in 1 2 3 4 5; do
+	rpmbuild -bb --quiet --define "_topdir $top" --define "n $n" "$PKG_OUT/kernel.spec" >/dev/null 2>&1 ||
+		fail "rpmbuild of kernel-core $(krel "$n")"
+done
+# The repository starts with kernels 1 to 3; 4 and 5 come later, as new
+# kernels do (dnf upgrade installs the newest kernel in the repository).
+cp "$top"/RPMS/noarch/kernel-core-5.14.0-[123].el9.noarch.rpm "$repo/"
+ok "five stand-in kernel-core packages built"
+
+mkdir -p "$PKG_OUT/later"
+for n in 1 2 3 4; do
+	dir=$repo
+	[ "$n" -le 3 ] || dir=$PKG_OUT/later
+	expect_rc 0 "kpatch-package makes the 0-0 of $(krel "$n")" -- \
+		"$KPT_BIN_DIR/kpatch-package" -f rpm --empty -k "$(krel "$n")" -m "$maint" -o "$dir"
+done
+# A 1-1 for kernel 1: a module-shaped object (the .modinfo and klp_patch
+# that kpatch-package and kpatch read), made by the compiler in a second.
+mod=kpatch_$(tr .- __ <<<"$(krel 1)")_1_1
+cat >"$PKG_OUT/$mod.c" <<EOF
+struct module { int x; };
+struct module __this_module;
+struct klp_func { const char *old_name; void *new_func; unsigned long old_sympos; char internal[176]; };
+struct klp_object { const char *name; struct klp_func *funcs; void *cb[4]; char internal[128]; };
+struct klp_patch { struct module *mod; struct klp_object *objs; void *states; _Bool replace; char internal[200]; };
+static int new_show(void) { return 0; }
+static struct klp_func funcs[] = { { .old_name = "cmdline_proc_show", .new_func = new_show }, { 0 } };
+static struct klp_object objs[] = { { .funcs = funcs }, { 0 } };
+struct klp_patch patch = { .mod = &__this_module, .objs = objs, .replace = 1 };
+__attribute__((section(".modinfo"), used)) static const char info[] =
+	"name=$mod\0" "vermagic=$(krel 1) SMP preempt mod_unload modversions \0" "livepatch=Y\0";
+EOF
+cc -c -O2 -o "$PKG_OUT/$mod.ko" "$PKG_OUT/$mod.c" || fail "cannot compile $mod.ko"
+expect_rc 0 "kpatch-package makes the 1-1 of $(krel 1)" -- \
+	"$KPT_BIN_DIR/kpatch-package" -f rpm -p 1-1 -m "$maint" -o "$PKG_OUT/later" "$PKG_OUT/$mod.ko"
+
+# The base of the root and the project's kpatch.
+mkdir -p "$PKG_OUT/base/bin"
+cp /bin/busybox "$PKG_OUT/base/bin/busybox" && ln -s busybox "$PKG_OUT/base/bin/sh" ||
+	fail "cannot stage busybox"
+for lib in $(ldd "$KPT_BIN_DIR/kpatch" | grep -o '/[^ ]*'); do
+	mkdir -p "$PKG_OUT/base$(dirname "$lib")" && cp -L "$lib" "$PKG_OUT/base$lib" || fail "cannot copy $lib"
+done
+cat >"$PKG_OUT/base.spec" <<EOF
+Name: testroot-base
+Version: 1
+Release: 1
+Summary: a shell and the libraries kpatch links
+License: GPL-2.0-only
+AutoReq: no
+# it carries ld.so, as glibc does
+Provides: rtld(GNU_HASH)
+%global __os_install_post %{nil}
+%description
+busybox as /bin/sh and the host's libraries, for a test root.
+%install
+cp -a $PKG_OUT/base/. %{buildroot}/
+%files
+/bin
+/lib
+/lib64
+EOF
+rpmbuild -bb --quiet --define "_topdir $top" --target x86_64 "$PKG_OUT/base.spec" >/dev/null 2>&1 ||
+	fail "rpmbuild of the base package"
+cp "$top"/RPMS/x86_64/testroot-base-1-1.x86_64.rpm "$repo/"
+expect_rc 0 "make rpm" -- make -s -C "$KPT_TOP" BUILD="$PKG_OUT/build" JOBS=2 rpm
+cp "$PKG_OUT/build/packages/rpm/kpatch-$version"-1*.x86_64.rpm "$repo/"
+expect_rc 0 "createrepo_c" -- createrepo_c "$repo"
+
+# kernel-core is install-only (several at once); no limit, so no kernel
+# is removed behind the test's back.
+cat >"$PKG_OUT/dnf.conf" <<EOF
+[main]
+gpgcheck=0
+installonly_limit=0
+install_weak_deps=0
+reposdir=$PKG_OUT/no-reposdir
+cachedir=$PKG_OUT/cache
+[local]
+name=local
+baseurl=file://$repo
+metadata_expire=0
+EOF
+mkdir -p "$root/dev" "$root/run" "$root/tmp"
+mknod -m 666 "$root/dev/null" c 1 3 || fail "cannot make the root's /dev/null"
+d() {
+	dnf -y --config="$PKG_OUT/dnf.conf" --installroot="$root" --releasever=9 \
+		--setopt=pluginpath="$KPT_TOP/dnf" --setopt=pluginconfpath="$KPT_TOP/dnf" "$@"
+}
+q() { rpm --root "$root" -q "$@" 2>/dev/null; }
+# publish FILE...: add to the repository; the next dnf runs with --refresh
+publish() { cp "$@" "$repo/" && createrepo_c -q "$repo" || fail "cannot add $* to the repository"; }
+installed() { q "$(pkg "$1")" >/dev/null; }
+conf=$root/etc/dnf/plugins/kpatch.conf
+
+# The system: kpatch and two kernels, the plugin's setting untouched.
+expect_rc 0 "dnf installs kpatch and kernels 1 and 2" -- d install kpatch kernel-core-5.14.0-1.el9 kernel-core-5.14.0-2.el9
+expect_not_contains "$out" "kpatch-patch" "no patch package before the subscription"
+q kernel-core-5.14.0-1.el9 >/dev/null && q kernel-core-5.14.0-2.el9 >/dev/null || fail "the kernels are not installed"
+ok "rpm -q: both kernels installed"
+expect_rc 0 "dnf kpatch status" -- d kpatch status
+expect_eq "$out" "Kpatch update setting: manual" "no setting yet is manual"
+
+# auto: the setting and both kernels' patch packages, in one transaction.
+expect_rc 0 "dnf kpatch auto" -- d kpatch auto
+auto_out=$out
+echo "$auto_out"
+expect_contains "$out" "Install  2 Packages" "one transaction of two packages"
+installed 1 && installed 2 || fail "rpm -q: the patch packages of kernels 1 and 2 are not both installed"
+ok "rpm -q: $(pkg 1) and $(pkg 2) installed"
+expect_eq "$(q --qf '%{VERSION}-%{RELEASE}' "$(pkg 1)")" "0-0" "the empty 0-0"
+expect_eq "$(sed -n 's/^autoupdate *= *//p' "$conf")" "True" "the root's kpatch.conf says autoupdate = True"
+expect_eq "$(sed -n 's/^enabled *= *//p' "$conf")" "1" "and keeps enabled = 1"
+expect_rc 0 "dnf kpatch status" -- d kpatch status
+expect_eq "$out" "Kpatch update setting: auto" "status says auto"
+
+# A kernel installed in auto mode brings its patch package, same transaction.
+expect_rc 0 "dnf installs kernel 3" -- d install kernel-core-5.14.0-3.el9
+expect_contains "$out" "Install  2 Packages" "the kernel's transaction holds two packages"
+expect_contains "$(sed -n '/^Installing:/,/^$/p' <<<"$out")" "$(pkg 3)" "its patch package is in that transaction's Installing list"
+installed 3 || fail "rpm -q: $(pkg 3) not installed"
+expect_eq "$(q --qf '%{INSTALLTID}' "$(pkg 3)")" "$(q --qf '%{INSTALLTID}' kernel-core-5.14.0-3.el9)" \
+	"rpm: kernel 3 and its patch package have one install transaction id"
+
+# A newer patch package is an ordinary upgrade; its %post runs the root's kpatch.
+publish "$PKG_OUT/later/$(pkg 1)-1-1.x86_64.rpm"
+expect_rc 0 "dnf upgrade" -- d --refresh upgrade
+expect_contains "$out" "Upgrade  1 Package" "dnf upgrade upgrades one package"
+expect_eq "$(q --qf '%{VERSION}-%{RELEASE}' "$(pkg 1)")" "1-1" "rpm -q: $(pkg 1) is now 1-1"
+[ -f "$root/var/lib/kpatch/$(krel 1)/$mod.ko" ] || fail "the 1-1's module is not in the root's /var/lib/kpatch: $out"
+ok "its %post installed $mod.ko into the root's /var/lib/kpatch/$(krel 1)"
+
+# manual: the next kernel comes alone; `kpatch install` catches up without
+# changing the setting.
+expect_rc 0 "dnf kpatch manual" -- d kpatch manual
+expect_eq "$(sed -n 's/^autoupdate *= *//p' "$conf")" "False" "the root's kpatch.conf says autoupdate = False"
+expect_rc 0 "dnf kpatch status" -- d kpatch status
+expect_eq "$out" "Kpatch update setting: manual" "status says manual"
+publish "$top/RPMS/noarch/kernel-core-5.14.0-4.el9.noarch.rpm" "$PKG_OUT/later/$(pkg 4)-0-0.x86_64.rpm"
+expect_rc 0 "dnf installs kernel 4" -- d --refresh install kernel-core-5.14.0-4.el9
+expect_contains "$out" "Install  1 Package" "the transaction holds the kernel alone"
+q kernel-core-5.14.0-4.el9 >/dev/null || fail "kernel 4 not installed"
+! installed 4 || fail "manual mode installed $(pkg 4)"
+ok "rpm -q: kernel 4 installed, $(pkg 4) not"
+expect_rc 0 "dnf kpatch install" -- d kpatch install
+expect_contains "$out" "Install  1 Package" "one package"
+installed 4 || fail "dnf kpatch install did not install $(pkg 4)"
+ok "rpm -q: $(pkg 4) installed"
+expect_rc 0 "dnf kpatch status" -- d kpatch status
+expect_eq "$out" "Kpatch update setting: manual" "kpatch install left the setting manual"
+
+# auto again, then a kernel with no patch package in the repository.
+expect_rc 0 "dnf kpatch auto with every kernel subscribed" -- d kpatch auto
+expect_contains "$out" "Nothing to do." "nothing to install"
+publish "$top/RPMS/noarch/kernel-core-5.14.0-5.el9.noarch.rpm"
+expect_rc 0 "dnf upgrade installs kernel 5, which has no patch package" -- d --refresh upgrade
+expect_eq "$(grep -c kpatch <<<"$out")" 1 "one line mentions kpatch"
+expect_contains "$out" "kpatch: no kpatch-patch package for kernel $(krel 5) in the enabled repositories" "it says which kernel has none"
+expect_contains "$out" "Install  1 Package" "the kernel installs alone"
+q kernel-core-5.14.0-5.el9 >/dev/null || fail "kernel 5 not installed"
+ok "rpm -q: kernel 5 installed"
+
+# The command's help is dnf's own.
+expect_rc 0 "dnf kpatch --help" -- d kpatch --help
+expect_contains "$out" "{auto,manual,status,install}" "the help lists the four actions"
+expect_contains "$out" "subscribe the installed and future kernels to live patches" "and the summary"
+
+# Figure: kernel 3's install with the plugin (auto: kernel + patch package)
+# and without it (--noplugins: the kernel alone), median of 3.
+median() { sort -n | sed -n 2p; }
+secs() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || fail "$*"; e=$(date +%s%N); echo $(((e - s) / 1000000)); }
+with=() without=()
+for i in 1 2 3; do
+	d remove kernel-core-5.14.0-3.el9 $(installed 3 && pkg 3) >/dev/null 2>&1 || fail "cannot remove kernel 3"
+	with+=("$(secs d install kernel-core-5.14.0-3.el9)")
+	installed 3 || fail "the timed install did not bring $(pkg 3)"
+	d remove kernel-core-5.14.0-3.el9 $(installed 3 && pkg 3) >/dev/null 2>&1 || fail "cannot remove kernel 3"
+	without+=("$(secs d --noplugins install kernel-core-5.14.0-3.el9)")
+	! installed 3 || fail "--noplugins still brought $(pkg 3)"
+done
+echo "figure: kernel install with kpatch-dnf (auto) $(printf '%s\n' "${with[@]}" | median) ms," \
+	"without $(printf '%s\n' "${without[@]}" | median) ms (median of 3; with: ${with[*]}, without: ${without[*]})"

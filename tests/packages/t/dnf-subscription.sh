@@ -30,6 +30,23 @@ version=$(cat "$KPT_TOP/VERSION")
 maint="Kernel Team <kernel@example.org>"
 repo=$PKG_OUT/repo root=$PKG_OUT/root top=$PKG_OUT/rpmbuild
 mkdir -p "$repo" "$top"
+
+# The release goes into a package spec only when it looks like one: repository
+# metadata can hold anything (a space, a comparison, a comma).
+expect_rc 0 "the plugin's release check" -- /usr/bin/python3 - "$KPT_TOP/dnf" <<'EOF'
+import sys, types
+sys.path.insert(0, sys.argv[1])
+import kpatch
+def rel(v, r, a):
+    return kpatch.kernel_release(types.SimpleNamespace(name="kernel-core", version=v, release=r, arch=a))
+assert rel("5.14.0", "1.el9", "x86_64") == "5.14.0-1.el9.x86_64"
+for bad in [("5.14.0 ", "1", "x86_64"), ("5.14.0", "1,x", "x86_64"), ("5.14.0", "1", "x86_64 >= 0"),
+            ("v5", "1", "x86_64"), ("5" * 130, "1", "x86_64"), ("5.14.0", "1\n", "x86_64")]:
+    assert rel(*bad) is None, bad
+EOF
+expect_contains "$out" "kpatch: ignoring kernel kernel-core: its release '5.14.0 -1.x86_64' is not a kernel release" \
+	"a release that is no release is refused and said so"
+
 krel() { echo "5.14.0-$1.el9.noarch"; }
 pkg() { echo "kpatch-patch-$(tr . _ <<<"$(krel "$1")")"; }
 

@@ -19,6 +19,7 @@ import re
 
 import dnf
 import dnf.cli
+import dnf.const
 import dnf.exceptions
 import libdnf.conf
 
@@ -89,12 +90,16 @@ def write_autoupdate(base, value):
         raise dnf.exceptions.Error("kpatch: cannot write %s: %s" % (path, e))
 
 
-def mark_patches(base, kernels, pending=()):
+def patch_spec(rel):
+    return "%s = %s" % (PROVIDE, rel)
+
+
+def mark_patches(base, kernels, pending=(), strict=True):
     """Mark the patch package of each kernel for installation, unless one is
-    installed already or among the pending packages; the number marked."""
-    marked = 0
+    installed already or among the pending packages; the releases marked."""
+    marked = []
     for rel in sorted({r for r in map(kernel_release, kernels) if r}):
-        spec = "%s = %s" % (PROVIDE, rel)
+        spec = patch_spec(rel)
         providers = base.sack.query().filterm(provides=spec)
         if any(p.installed or p in pending for p in providers):
             continue
@@ -102,8 +107,8 @@ def mark_patches(base, kernels, pending=()):
             logger.warning("kpatch: no %s package for kernel %s in the enabled repositories",
                            PROVIDE, rel)
             continue
-        base.install(spec)
-        marked += 1
+        base.install(spec, strict=strict)
+        marked.append(rel)
     return marked
 
 
@@ -119,7 +124,9 @@ class Kpatch(dnf.Plugin):
     def resolved(self):
         # dnf calls this after each depsolve; a transaction that installs a
         # kernel is solved once more with the kernels' patch packages added.
-        if self._adding or not read_autoupdate(self.base):
+        # They are optional there: a patch package that cannot be installed
+        # must not hold back a kernel update, so that is said, not fatal.
+        if self._adding or not self.base.transaction or not read_autoupdate(self.base):
             return
         installs = self.base.transaction.install_set
         kernels = [p for p in installs if p.name == KERNEL]
@@ -127,9 +134,16 @@ class Kpatch(dnf.Plugin):
             return
         self._adding = True
         try:
-            if mark_patches(self.base, kernels, installs):
-                erasing = self.cli.demands.allow_erasing if self.cli else False
-                self.base.resolve(erasing)
+            marked = mark_patches(self.base, kernels, installs, strict=False)
+            if not marked:
+                return
+            self.base.resolve(self.cli.demands.allow_erasing if self.cli else False)
+            installs = self.base.transaction.install_set
+            for rel in marked:
+                if not self.base.sack.query().filterm(pkg=list(installs), provides=patch_spec(rel)):
+                    logger.warning("kpatch: the %s package for kernel %s cannot be installed "
+                                   "(dnf shows the problem); the kernel comes without it",
+                                   PROVIDE, rel)
         finally:
             self._adding = False
 

@@ -3,8 +3,9 @@
 # --installroot, the plugin loaded from this tree (pluginpath and
 # pluginconfpath; its setting is written to the root's
 # /etc/dnf/plugins/kpatch.conf). A local repository made by createrepo_c
-# holds five stand-in kernel-core packages, the 0-0 patch packages that
-# kpatch-package makes for the first four, a 1-1 for the first, and the
+# holds six stand-in kernel-core packages, the 0-0 patch packages that
+# kpatch-package makes for the first four, a 1-1 for the first, one for
+# the sixth that needs a newer kpatch than the repository has, and the
 # project's own kpatch rpm (make rpm).
 #
 # The scriptlets run for real inside the root: it gets the mount points a
@@ -71,14 +72,14 @@ echo %{version}-%{release}.noarch >%{buildroot}/lib/modules/%{version}-%{release
 %files
 /lib/modules/%{version}-%{release}.noarch
 EOF
-for n in 1 2 3 4 5; do
+for n in 1 2 3 4 5 6; do
 	rpmbuild -bb --quiet --define "_topdir $top" --define "n $n" "$PKG_OUT/kernel.spec" >/dev/null 2>&1 ||
 		fail "rpmbuild of kernel-core $(krel "$n")"
 done
 # The repository starts with kernels 1 to 3; 4 and 5 come later, as new
 # kernels do (dnf upgrade installs the newest kernel in the repository).
 cp "$top"/RPMS/noarch/kernel-core-5.14.0-[123].el9.noarch.rpm "$repo/"
-ok "five stand-in kernel-core packages built"
+ok "six stand-in kernel-core packages built"
 
 mkdir -p "$PKG_OUT/later"
 for n in 1 2 3 4; do
@@ -106,6 +107,25 @@ EOF
 cc -c -O2 -o "$PKG_OUT/$mod.ko" "$PKG_OUT/$mod.c" || fail "cannot compile $mod.ko"
 expect_rc 0 "kpatch-package makes the 1-1 of $(krel 1)" -- \
 	"$KPT_BIN_DIR/kpatch-package" -f rpm -p 1-1 -m "$maint" -o "$PKG_OUT/later" "$PKG_OUT/$mod.ko"
+
+# Kernel 6's patch package needs a kpatch that the repository does not
+# have (as when the fix needs a newer tool): it cannot be installed.
+cat >"$PKG_OUT/newer.spec" <<EOF
+Name: $(pkg 6)
+Version: 1
+Release: 1
+Summary: a patch package that needs a newer kpatch
+License: GPL-2.0-only
+AutoReqProv: no
+Provides: kpatch-patch = $(krel 6)
+Requires: kpatch >= 999
+%description
+Needs a kpatch that does not exist.
+%files
+EOF
+rpmbuild -bb --quiet --define "_topdir $top" --target x86_64 "$PKG_OUT/newer.spec" >/dev/null 2>&1 ||
+	fail "rpmbuild of $(pkg 6)"
+cp "$top/RPMS/x86_64/$(pkg 6)-1-1.x86_64.rpm" "$PKG_OUT/later/"
 
 # The base of the root and the project's kpatch.
 mkdir -p "$PKG_OUT/base/bin"
@@ -232,6 +252,20 @@ expect_contains "$out" "kpatch: no kpatch-patch package for kernel $(krel 5) in 
 expect_contains "$out" "Install  1 Package" "the kernel installs alone"
 q kernel-core-5.14.0-5.el9 >/dev/null || fail "kernel 5 not installed"
 ok "rpm -q: kernel 5 installed"
+
+# A patch package that cannot be installed does not hold back its kernel.
+publish "$top/RPMS/noarch/kernel-core-5.14.0-6.el9.noarch.rpm" "$PKG_OUT/later/$(pkg 6)-1-1.x86_64.rpm"
+expect_rc 0 "dnf installs kernel 6, whose patch package cannot be installed" -- d --refresh install kernel-core-5.14.0-6.el9
+expect_eq "$(grep -c '^kpatch:' <<<"$out")" 1 "one line of the plugin's"
+expect_contains "$out" "kpatch: the kpatch-patch package for kernel $(krel 6) cannot be installed (dnf shows the problem); the kernel comes without it" \
+	"it says which kernel's patch package cannot be installed"
+expect_contains "$out" "nothing provides kpatch >= 999 needed by $(pkg 6)" "dnf shows why"
+expect_contains "$out" "Install  1 Package" "the kernel installs alone"
+q kernel-core-5.14.0-6.el9 >/dev/null || fail "kernel 6 not installed"
+! installed 6 || fail "$(pkg 6) installed"
+ok "rpm -q: kernel 6 installed, $(pkg 6) not"
+expect_rc 1 "dnf kpatch install for it fails" -- d kpatch install
+expect_contains "$out" "nothing provides kpatch >= 999" "with the solver's reason"
 
 # The command's help is dnf's own.
 expect_rc 0 "dnf kpatch --help" -- d kpatch --help

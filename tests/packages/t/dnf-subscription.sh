@@ -20,6 +20,10 @@
 # x86_64 the release holds '_', which kpatch-package refuses in a package
 # name (src/kpatchlib/pkgname.c).
 #
+# The project's kpatch (build/bin, a fake sysfs/procfs tree, KPATCH_RPM_ROOT
+# at the root) reads the setting the plugin wrote and the root's rpm
+# database: kpatch status and kpatch check see what dnf did.
+#
 # At the end it prints the time of the third kernel's install with and
 # without the plugin (median of 3), a figure, not a check.
 . "$(dirname "$0")/../lib.sh"
@@ -185,6 +189,15 @@ q() { rpm --root "$root" -q "$@" 2>/dev/null; }
 publish() { cp "$@" "$repo/" && createrepo_c -q "$repo" || fail "cannot add $* to the repository"; }
 installed() { q "$(pkg "$1")" >/dev/null; }
 conf=$root/etc/dnf/plugins/kpatch.conf
+# The project's kpatch on the same root (its rpm database and the dnf
+# conf below it), in a fake tree whose running kernel is kernel 3.
+fake=$PKG_OUT/fake
+mkdir -p "$fake/sys/kernel/livepatch" "$fake/sys/module" "$fake/proc/sys/kernel" "$fake/lib" "$fake/conf" "$fake/run"
+echo "$(krel 3)" >"$fake/proc/sys/kernel/osrelease"
+kp() {
+	KPATCH_SYSFS_ROOT=$fake/sys KPATCH_PROCFS_ROOT=$fake/proc KPATCH_LIB_DIR=$fake/lib \
+		KPATCH_CONF_DIR=$fake/conf KPATCH_RUN_DIR=$fake/run KPATCH_RPM_ROOT=$root "$KPT_BIN_DIR/kpatch" "$@"
+}
 
 # The system: kpatch and two kernels, the plugin's setting untouched.
 expect_rc 0 "dnf installs kpatch and kernels 1 and 2" -- d install kpatch kernel-core-5.14.0-1.el9 kernel-core-5.14.0-2.el9
@@ -215,6 +228,10 @@ expect_contains "$(sed -n '/^Installing:/,/^$/p' <<<"$out")" "$(pkg 3)" "its pat
 installed 3 || fail "rpm -q: $(pkg 3) not installed"
 expect_eq "$(q --qf '%{INSTALLTID}' "$(pkg 3)")" "$(q --qf '%{INSTALLTID}' kernel-core-5.14.0-3.el9)" \
 	"rpm: kernel 3 and its patch package have one install transaction id"
+expect_rc 0 "kpatch status on the root" -- kp status
+expect_contains "$out" "subscription: auto (rpm packages)" "kpatch reads the plugin's setting"
+expect_contains "$out" "$(krel 3) (running): $(pkg 3) 0-0" "and sees the running kernel's patch package"
+expect_rc 0 "kpatch check on the root: every kernel has its patch package" -- kp check
 
 # A newer patch package is an ordinary upgrade; its %post runs the root's kpatch.
 publish "$PKG_OUT/later/$(pkg 1)-1-1.x86_64.rpm"
@@ -230,6 +247,8 @@ expect_rc 0 "dnf kpatch manual" -- d kpatch manual
 expect_eq "$(sed -n 's/^autoupdate *= *//p' "$conf")" "False" "the root's kpatch.conf says autoupdate = False"
 expect_rc 0 "dnf kpatch status" -- d kpatch status
 expect_eq "$out" "Kpatch update setting: manual" "status says manual"
+expect_rc 0 "kpatch status on the root" -- kp status
+expect_contains "$out" "subscription: manual (rpm packages)" "kpatch reads manual"
 publish "$top/RPMS/noarch/kernel-core-5.14.0-4.el9.noarch.rpm" "$PKG_OUT/later/$(pkg 4)-0-0.x86_64.rpm"
 expect_rc 0 "dnf installs kernel 4" -- d --refresh install kernel-core-5.14.0-4.el9
 expect_contains "$out" "Install  1 Package" "the transaction holds the kernel alone"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# make rpm builds kpatch and kpatch-build with rpmbuild; rpm -qlp lists
-# their files, their requirements are libraries, the shell and the build
+# make rpm builds kpatch, kpatch-build and kpatch-dnf with rpmbuild; rpm
+# -qlp lists their files, their requirements are libraries, the shell and the build
 # tools only, and an rpm --root install into a scratch root (scriptlets run
 # there) gives a kpatch that reports VERSION.
 . "$(dirname "$0")/../lib.sh"
@@ -24,6 +24,15 @@ for f in /usr/bin/kpatch-build /usr/bin/kpatch-diff /usr/libexec/kpatch/fetch-ke
 	grep -qE "^$f(\.gz)?$" <<<"$bfiles" || fail "kpatch-build rpm lacks $f"
 done
 ok "kpatch-build lists its programs, fetcher, man pages, header"
+drpm=$(ls "$pkgdir"/kpatch-dnf-"$version"-1*.noarch.rpm) || fail "no noarch kpatch-dnf rpm"
+dfiles=$(rpm -qlp "$drpm")
+for f in /etc/dnf/plugins/kpatch.conf /usr/share/man/man8/dnf-kpatch.8 '/usr/lib/python3[^ ]*/dnf-plugins/kpatch.py'; do
+	grep -qE "^$f(\.gz)?$" <<<"$dfiles" || fail "kpatch-dnf rpm lacks $f: $dfiles"
+done
+ok "kpatch-dnf (noarch) lists the plugin, its configuration, dnf-kpatch(8)"
+expect_eq "$(rpm -qp --qf '[%{FILENAMES} %{FILEFLAGS:fflags}\n]' "$drpm" | sed -n 's|^/etc/dnf/plugins/kpatch.conf ||p')" "cn" \
+	"kpatch.conf is %config(noreplace)"
+expect_eq "$(rpm -qp --requires "$drpm" | grep -v '^rpmlib(\|^config(')" "python3-dnf" "kpatch-dnf requires python3-dnf"
 
 req=$(rpm -qp --requires "$rpm")
 for r in 'libelf.so.1()(64bit)' 'libkmod.so.2()(64bit)' 'libjson-c.so.5()(64bit)' /bin/sh; do

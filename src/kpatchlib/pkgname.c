@@ -40,15 +40,20 @@ int kp_pkg_version_parse(const char *s, struct kp_pkg_version *v, struct kp_err 
 	return 0;
 }
 
-/* A release may name a package only when every character fits both systems. */
-static int release_fits(const char *krel, struct kp_err *err)
+/*
+ * A release may name a package only when every character fits the package
+ * system. RPM kernels carry '_' (x86_64, el9_5), which RPM names allow and
+ * Debian's do not; a release differing from another only by '.' for '_'
+ * would share its RPM name, which no distribution's kernels do.
+ */
+static int release_fits(const char *krel, int rpm, struct kp_err *err)
 {
 	char shown[96];
 
 	if (kp_release_check(krel, "kernel release", KP_E_USAGE, err))
 		return -1;
 	for (const char *p = krel; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr(".+-", *p))
+		if (!isalnum((unsigned char)*p) && !strchr(rpm ? ".+-_" : ".+-", *p))
 			return kp_err_set(err, KP_E_USAGE, 0,
 					  "kernel release '%s' has '%c', which package names do not allow",
 					  kp_escape(krel, shown, sizeof(shown)), *p);
@@ -66,7 +71,7 @@ int kp_pkg_name(const char *krel, enum kp_pkg_kind kind, char *buf, size_t size,
 	size_t n;
 	int len;
 
-	if (release_fits(krel, err))
+	if (release_fits(krel, rpm, err))
 		return -1;
 	len = snprintf(buf, size, "kpatch-patch-%s%s", krel, suffix[kind]);
 	if (len < 0 || (size_t)len >= size)
@@ -88,7 +93,7 @@ int kp_pkg_module_name(const char *krel, const struct kp_pkg_version *v, char *b
 {
 	int len;
 
-	if (release_fits(krel, err))
+	if (release_fits(krel, 1, err))
 		return -1;
 	len = snprintf(buf, size, "kpatch_%s_%lu_%lu", krel, v->patch, v->release);
 	if (len < 0 || (size_t)len >= size || len > KP_MODNAME_MAX)

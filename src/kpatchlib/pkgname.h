@@ -20,7 +20,8 @@
  * The RPM name is the guide's (kernel version, dots as underscores); the
  * Debian one keeps the release as it is, since Debian names allow dots.
  * A release that does not fit the package rules (a character outside
- * [A-Za-z0-9.+-], or an upper-case letter for Debian) or a module name longer than the kernel keeps is
+ * [A-Za-z0-9.+-], '_' allowed for RPM as in x86_64 and el9_5, or an
+ * upper-case letter for Debian) or a module name longer than the kernel keeps is
  * refused, never cut or folded: two releases must never share a package.
  */
 #define KP_PKGNAME_MAX 128

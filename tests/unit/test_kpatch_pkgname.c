@@ -68,7 +68,9 @@ static void debian_module(void **s) { module_is(REL, "1-1", "kpatch_6_1_0_50_clo
 static void empty_module(void **s) { module_is(REL, "0-0", "kpatch_6_1_0_50_cloud_amd64_0_0"); }
 static void big_version(void **s) { module_is(REL, "12-3", "kpatch_6_1_0_50_cloud_amd64_12_3"); }
 static void refuse_slash(void **s) { name_refused("6.1/../x", KP_PKG_DEB, "kernel release"); }
-static void refuse_underscore(void **s) { name_refused("6.1.0_custom", KP_PKG_RPM, "'_'"); }
+static void refuse_underscore(void **s) { name_refused("6.1.0_custom", KP_PKG_DEB, "'_'"); }
+static void rhel_rpm_name(void **s) { name_is("5.14.0-503.38.1.el9_5.x86_64", KP_PKG_RPM, "kpatch-patch-5_14_0-503_38_1_el9_5_x86_64"); }
+static void rhel_module(void **s) { module_is("5.14.0-1.el9.x86_64", "1-1", "kpatch_5_14_0_1_el9_x86_64_1_1"); }
 static void refuse_tilde(void **s) { name_refused("6.1.0~rc1", KP_PKG_DEB, "'~'"); }
 static void refuse_upper_deb(void **s) { name_refused("6.1.0-Custom", KP_PKG_DEB, "upper-case"); }
 static void upper_ok_rpm(void **s) { name_is("6.1.0-Custom", KP_PKG_RPM, "kpatch-patch-6_1_0-Custom"); }
@@ -102,6 +104,7 @@ int main(void)
 		cmocka_unit_test(debian_module), cmocka_unit_test(empty_module),
 		cmocka_unit_test(big_version), cmocka_unit_test(refuse_slash),
 		cmocka_unit_test(refuse_underscore), cmocka_unit_test(refuse_tilde),
+		cmocka_unit_test(rhel_rpm_name), cmocka_unit_test(rhel_module),
 		cmocka_unit_test(refuse_upper_deb), cmocka_unit_test(upper_ok_rpm),
 		cmocka_unit_test(refuse_empty_rel), cmocka_unit_test(refuse_no_dash),
 		cmocka_unit_test(refuse_letters), cmocka_unit_test(refuse_negative),

@@ -183,8 +183,10 @@ static int main_package(struct kpkg *p, const char *stage, void (*made)(const ch
 			 (long long)(st.st_size + 1023) / 1024 + 8, p->tool_version, p->krel,
 			 p->kernel_deb_version, p->krel, p->kernel_deb_version, p->krel);
 	} else {
-		snprintf(extra, sizeof(extra), "Depends: kpatch (>= %s)\nProvides: kpatch-patch (= %s)\n",
-			 p->tool_version, p->krel);
+		/* The empty package goes with its kernel too: removing the kernel removes it. */
+		snprintf(extra, sizeof(extra),
+			 "Depends: kpatch (>= %s), linux-image-%s | linux-image-%s-unsigned\nProvides: kpatch-patch (= %s)\n",
+			 p->tool_version, p->krel, p->krel, p->krel);
 	}
 	if (control(p, root, extra, err))
 		return -1;

@@ -66,6 +66,7 @@ expect_rc 0 "kpatch-package builds the empty 0-0" -- \
 empty=$odir/${pkg}_0-0_amd64.deb
 expect_not_contains "$(dpkg-deb -c "$empty")" ".ko" "0-0 carries no module"
 expect_eq "$(f "$empty" Provides)" "kpatch-patch (= $krel)" "0-0 provides kpatch-patch (= release) too"
+expect_contains "$(f "$empty" Depends)" "linux-image-$krel | linux-image-$krel-unsigned" "0-0 depends on its kernel (removed with it)"
 dpkg-deb -x "$empty" "$x.0" && dpkg-deb -e "$empty" "$x.0/DEBIAN" || fail "cannot unpack $empty"
 expect_eq "$(grep -v '^#' "$x.0/etc/kpatch/withdrawn.d/$pkg.list")" "${mod%_1_1}_2_1@$krel" \
 	"the withdrawn list names the module for this kernel"

@@ -245,3 +245,20 @@ vm_sd_install_service() {
 	rm -rf "$stage"
 	return $rc
 }
+
+# vm_tool_deb WORKDIR: the project's own .deb of the tool (make deb, into
+# $KPT_DEB_DIR or build/packages/deb), built when missing; prints its path,
+# or why not (exit 1).
+vm_tool_deb() {
+	local work=$1 debdir=${KPT_DEB_DIR:-$VM_TOP/build/packages/deb} deb
+	deb=$(ls "$debdir"/kpatch_*.deb 2>/dev/null | head -n 1)
+	if [ -z "$deb" ]; then
+		make -s -C "$VM_TOP" deb >"$work/make-deb.log" 2>&1 || {
+			echo "make deb failed: $(tail -n 5 "$work/make-deb.log")"
+			return 1
+		}
+		deb=$(ls "$debdir"/kpatch_*.deb 2>/dev/null | head -n 1)
+	fi
+	[ -f "$deb" ] || { echo "make deb made no kpatch_*.deb in $debdir"; return 1; }
+	echo "$deb"
+}

@@ -43,15 +43,7 @@ work=$VM_OUT/apt
 repo=$work/repo
 mkdir -p "$work/ko" "$repo"
 
-# The project's own .deb of the tool (make deb); built when missing.
-debdir=${KPT_DEB_DIR:-$VM_TOP/build/packages/deb}
-tooldeb=$(ls "$debdir"/kpatch_*.deb 2>/dev/null | head -n 1)
-if [ -z "$tooldeb" ]; then
-	make -s -C "$VM_TOP" deb >"$work/make-deb.log" 2>&1 ||
-		fail "make deb failed: $(tail -n 5 "$work/make-deb.log")"
-	tooldeb=$(ls "$debdir"/kpatch_*.deb 2>/dev/null | head -n 1)
-fi
-[ -f "$tooldeb" ] || fail "make deb made no kpatch_*.deb in $debdir"
+tooldeb=$(vm_tool_deb "$work") || fail "$tooldeb"
 echo "ok: tool package ${tooldeb##*/}"
 
 # build VERSION PATCH...: kpatch-build a module for VERSION.

@@ -35,14 +35,7 @@ work=$VM_OUT/sub
 repo=$work/repo
 mkdir -p "$work/ko" "$repo"
 
-debdir=${KPT_DEB_DIR:-$VM_TOP/build/packages/deb}
-tooldeb=$(ls "$debdir"/kpatch_*.deb 2>/dev/null | head -n 1)
-if [ -z "$tooldeb" ]; then
-	make -s -C "$VM_TOP" deb >"$work/make-deb.log" 2>&1 ||
-		fail "make deb failed: $(tail -n 5 "$work/make-deb.log")"
-	tooldeb=$(ls "$debdir"/kpatch_*.deb 2>/dev/null | head -n 1)
-fi
-[ -f "$tooldeb" ] || fail "make deb made no kpatch_*.deb in $debdir"
+tooldeb=$(vm_tool_deb "$work") || fail "$tooldeb"
 dpkg-deb -c "$tooldeb" >"$work/tool-contents"
 grep -q './etc/kernel/postinst.d/kpatch$' "$work/tool-contents" || fail "the tool package has no kernel postinst.d hook"
 grep -q './etc/apt/apt.conf.d/50kpatch$' "$work/tool-contents" || fail "the tool package has no APT configuration"

@@ -45,8 +45,9 @@ def kernel_release(pkg):
     """The release `uname -r` prints for a kernel-core package, or None."""
     rel = "%s-%s.%s" % (pkg.version, pkg.release, pkg.arch)
     if not RELEASE_RE.fullmatch(rel):
-        logger.warning("kpatch: ignoring kernel %s: its release '%s' is not a kernel release",
-                       pkg.name, rel)
+        # repository metadata: shown escaped (the name is KERNEL), never raw
+        logger.warning("kpatch: ignoring kernel %s: its release %s is not a kernel release",
+                       pkg.name, ascii(rel))
         return None
     return rel
 

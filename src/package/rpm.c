@@ -97,11 +97,10 @@ static int write_spec(struct kpkg *p, const char *root, const char *path, struct
 		"%%global _build_id_links none\n\n"
 		"Name: %s\nVersion: %lu\nRelease: %lu\n"
 		"Summary: live patch %s for Linux %s\nLicense: GPL-2.0-only\nAutoReqProv: no\n"
-		"Provides: kpatch-patch = %s\nRequires: kpatch >= %s\n%s%s%s\n"
+		"Provides: kpatch-patch = %s\nRequires: kpatch >= %s\nRequires: kernel-uname-r = %s\n\n"
 		"%%description\nLive patch %s for the Linux kernel %s.\n%s%s%s%s%s\n\n",
 		p->name, p->version.patch, p->version.release, p->version_str, p->krel, p->krel,
-		p->tool_version, p->module_name[0] ? "Requires: kernel-uname-r = " : "",
-		p->module_name[0] ? p->krel : "", p->module_name[0] ? "\n" : "",
+		p->tool_version, p->krel,
 		p->version_str, p->krel, desc, desc[0] ? "\n" : "", cves[0] ? "Fixes: " : "", cves,
 		p->module_name[0] ? "" : "No fix yet: this empty package subscribes the kernel to the patch packages that follow.");
 	if (p->module_name[0] && p->build_id[0])

@@ -61,6 +61,7 @@ expect_rc 0 "kpatch-package builds the empty 0-0 rpm" -- kp -f rpm --empty -k "$
 empty=$odir/$pkg-0-0.x86_64.rpm
 expect_eq "$out" "$empty" "one package, no -debuginfo"
 expect_contains "$(rpm -qp --provides "$empty")" "kpatch-patch = $krel" "0-0 provides kpatch-patch = $krel"
+expect_contains "$(rpm -qp --requires "$empty")" "kernel-uname-r = $krel" "0-0 requires its kernel (removed with it)"
 expect_eq "$(rpm -qlp "$empty")" "(contains no files)" "0-0 carries no module"
 
 # An output path that would reach rpmbuild's shell lines is refused.

@@ -47,27 +47,17 @@ static int uninstall_unload(const char *krel, const char *name)
 
 int do_uninstall(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "kernel-version", required_argument, NULL, 'k' },
-		{ "unload", no_argument, NULL, 'u' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char krel[256] = "", name[64];
+	static const char *const flags[] = { "unload", NULL };
+	struct cmd_opts o;
+	const char *krel = o.krel;
+	char name[64];
 	struct kp_err err;
 	size_t len;
-	int c, ret, unload = 0;
+	int ret, unload;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+k:", longopts, NULL)) != -1) {
-		if (c == 'u') {
-			unload = 1;
-			continue;
-		}
-		if (c != 'k')
-			return cmd_usage_err("uninstall", "unknown option '%s'", argv[optind - 1]);
-		if ((ret = release_arg("uninstall", optarg, krel, sizeof(krel))))
-			return ret;
-	}
+	if ((ret = cmd_opts_parse("uninstall", argc, argv, CMD_OPT_KERNEL, flags, &o)))
+		return ret;
+	unload = o.flags & 1;
 	if (optind + 1 != argc)
 		return cmd_usage_err("uninstall", optind < argc ? "one module at a time" : "no module name given");
 	/* Accept "foo.ko" as well as "foo"; what remains must be a name. */
@@ -80,7 +70,7 @@ int do_uninstall(int argc, char **argv)
 	name[len] = '\0';
 	if ((ret = name_arg("uninstall", name)))
 		return ret;
-	if (!krel[0] && (ret = running_release(krel, sizeof(krel))))
+	if ((ret = cmd_opts_release(&o)))
 		return ret;
 	if (unload) {
 		if ((ret = uninstall_unload(krel, name)))

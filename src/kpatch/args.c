@@ -118,8 +118,12 @@ int module_arg_open(const char *cmd, const char *arg, const char *krel, struct k
 	int ret;
 
 	ret = module_arg_path(arg, krel, path, size);
-	if (ret == -EINVAL)
+	if (ret == -EINVAL) {
+		/* A valid name refused means krel is not a release: callers check it first, this guards. */
+		if (kp_name_ok(arg) && kp_release_check(krel, "", KP_E_USAGE, &err))
+			return cmd_usage_err(cmd, "%s", err.msg);
 		return name_arg(cmd, arg);
+	}
 	if (ret)
 		return p_err(KP_E_USAGE, "%s: module argument too long", arg);
 	if (kp_modfile_open(path, 0, mf, &err)) {

@@ -49,7 +49,7 @@ static char *loaded_cves(const char *krel, const char *name, int installed)
 
 	if (installed)
 		return installed_cves(krel, name, NULL);
-	if (kp_origin_path(name, path, sizeof(path)))
+	if (kp_origin_path(name, path, sizeof(path), NULL))
 		return NULL;
 	return file_cves(path, name, NULL);
 }

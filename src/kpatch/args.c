@@ -33,10 +33,10 @@ long parse_seconds_ms(const char *s)
 }
 
 int cmd_opts_parse(const char *cmd, int argc, char **argv, unsigned int which,
-		   const char *const *flags, struct cmd_opts *o)
+		   const struct cmd_flag *flags, struct cmd_opts *o)
 {
 	struct option longopts[3 + CMD_MAX_FLAGS + 1];
-	char shortopts[8] = "+";
+	char shortopts[8 + CMD_MAX_FLAGS] = "+";
 	size_t n = 0;
 	int c;
 
@@ -54,8 +54,11 @@ int cmd_opts_parse(const char *cmd, int argc, char **argv, unsigned int which,
 		longopts[n++] = (struct option){ "kernel-version", required_argument, NULL, 'k' };
 		strcat(shortopts, "k:");
 	}
-	for (int i = 0; flags && flags[i] && i < CMD_MAX_FLAGS; i++)
-		longopts[n++] = (struct option){ flags[i], no_argument, NULL, FLAG_VAL + i };
+	for (int i = 0; flags && flags[i].name && i < CMD_MAX_FLAGS; i++) {
+		longopts[n++] = (struct option){ flags[i].name, no_argument, NULL, FLAG_VAL + i };
+		if (flags[i].short_opt)
+			strncat(shortopts, &flags[i].short_opt, 1);
+	}
 	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
 
 	optind = 0;
@@ -76,6 +79,9 @@ int cmd_opts_parse(const char *cmd, int argc, char **argv, unsigned int which,
 				return ret;
 			break;
 		default:
+			for (int i = 0; flags && flags[i].name && i < CMD_MAX_FLAGS; i++)
+				if (c == flags[i].short_opt)
+					c = FLAG_VAL + i;
 			if (c < FLAG_VAL || c >= FLAG_VAL + CMD_MAX_FLAGS)
 				return cmd_usage_err(cmd, "unknown option '%s'", argv[optind - 1]);
 			o->flags |= 1u << (c - FLAG_VAL);

@@ -60,8 +60,8 @@ long parse_seconds_ms(const char *s);
  * The options several commands share, parsed and checked in one place
  * (args.c): --all/-a, -t/--timeout SECONDS (a positive number, default
  * KPATCH_DEFAULT_TIMEOUT) and -k/--kernel-version KERNEL (release_arg's
- * check). which names those a command takes; flags (NULL-terminated, at
- * most CMD_MAX_FLAGS) its own long options without an argument, flag i
+ * check). which names those a command takes; flags (ended by a NULL name,
+ * at most CMD_MAX_FLAGS) its own options without an argument, flag i
  * setting bit i of o->flags. With CMD_OPT_ALL, --all and module arguments
  * exclude each other and one of them is needed. 0 with optind at the first
  * argument, or the usage error printed and its class returned.
@@ -73,6 +73,11 @@ enum {
 };
 #define CMD_MAX_FLAGS 4
 
+struct cmd_flag {
+	const char *name;	/* the long option */
+	char short_opt;		/* its one-letter form, 0 when none */
+};
+
 struct cmd_opts {
 	int all;
 	long timeout_ms;
@@ -81,7 +86,7 @@ struct cmd_opts {
 };
 
 int cmd_opts_parse(const char *cmd, int argc, char **argv, unsigned int which,
-		   const char *const *flags, struct cmd_opts *o);
+		   const struct cmd_flag *flags, struct cmd_opts *o);
 /* Fill o->krel with the running kernel's release unless -k gave one: 0, or the error printed and its class. */
 int cmd_opts_release(struct cmd_opts *o);
 

@@ -144,7 +144,7 @@ static int install_load(const struct kp_modfile *mf, const char *krel, struct st
 
 int do_install(int argc, char **argv)
 {
-	static const char *const flags[] = { "load", NULL };
+	static const struct cmd_flag flags[] = { { "load", 0 }, { NULL, 0 } };
 	struct cmd_opts o;
 	struct store_before before;
 	struct kp_modfile mf;

@@ -69,7 +69,6 @@ struct list_installed {
 
 struct list_kernel {
 	const char *krel;		/* in struct list's kernels */
-	int listed;			/* its directory could be read */
 	struct kp_names names;
 	struct list_installed *m;	/* one per name */
 };
@@ -82,7 +81,8 @@ struct list {
 	int kernels_ok;
 	struct kp_err kernels_err;
 	struct kp_names kernels;
-	struct list_kernel *k;		/* one per kernel */
+	struct list_kernel *k;		/* the nk kernels whose directory could be read */
+	size_t nk;
 };
 
 static void list_free(struct list *l)
@@ -90,7 +90,7 @@ static void list_free(struct list *l)
 	for (size_t i = 0; l->loaded && i < l->live.n; i++)
 		free(l->loaded[i].cves);
 	free(l->loaded);
-	for (size_t k = 0; l->k && k < l->kernels.n; k++) {
+	for (size_t k = 0; k < l->nk; k++) {
 		for (size_t i = 0; l->k[k].m && i < l->k[k].names.n; i++)
 			free(l->k[k].m[i].cves);
 		free(l->k[k].m);
@@ -113,13 +113,13 @@ static int gather_installed(struct list *l)
 	if (!l->k)
 		return -1;
 	for (size_t k = 0; k < l->kernels.n; k++) {
-		struct list_kernel *lk = &l->k[k];
+		struct list_kernel *lk = &l->k[l->nk];
 
-		lk->krel = l->kernels.v[k];
 		/* An unreadable kernel directory is left out, the others still listed. */
-		lk->listed = !kp_store_list(lk->krel, &lk->names, &err);
-		if (!lk->listed)
+		if (kp_store_list(l->kernels.v[k], &lk->names, &err))
 			continue;
+		lk->krel = l->kernels.v[k];
+		l->nk++;
 		lk->m = calloc(lk->names.n + 1, sizeof(*lk->m));
 		if (!lk->m)
 			return -1;
@@ -196,11 +196,9 @@ static int list_plain(const struct list *l, int verbose)
 	if (!l->kernels_ok)
 		return p_kerr(&l->kernels_err);
 	printf("Installed patch modules:\n");
-	for (size_t k = 0; k < l->kernels.n; k++) {
+	for (size_t k = 0; k < l->nk; k++) {
 		const struct list_kernel *lk = &l->k[k];
 
-		if (!lk->listed)
-			continue;
 		warn_badly_named(lk);
 		for (size_t i = 0; i < lk->names.n; i++) {
 			/* One line for a broken module, and go on with the others. */
@@ -249,11 +247,9 @@ static int list_json(const struct list *l)
 		json_object_array_add(loaded, m);
 	}
 	installed = json_object_new_array();
-	for (size_t k = 0; k < l->kernels.n; k++) {
+	for (size_t k = 0; k < l->nk; k++) {
 		const struct list_kernel *lk = &l->k[k];
 
-		if (!lk->listed)
-			continue;
 		warn_badly_named(lk);
 		for (size_t i = 0; i < lk->names.n; i++) {
 			json_object *m = json_object_new_object();
@@ -276,27 +272,20 @@ static int list_json(const struct list *l)
 
 int do_list(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "verbose", no_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char krel[256];
+	static const struct cmd_flag flags[] = { { "verbose", 'v' }, { NULL, 0 } };
+	struct cmd_opts o;
 	struct list l;
-	int c, verbose = 0, ret;
+	int ret;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+v", longopts, NULL)) != -1) {
-		if (c != 'v')
-			return cmd_usage_err("list", "unknown option '%s'", argv[optind - 1]);
-		verbose = 1;
-	}
+	if ((ret = cmd_opts_parse("list", argc, argv, 0, flags, &o)))
+		return ret;
 	if (optind < argc)
 		return cmd_usage_err("list", "unexpected argument '%s'", argv[optind]);
-	if ((ret = running_release(krel, sizeof(krel))))
+	if ((ret = cmd_opts_release(&o)))
 		return ret;
-	ret = list_gather(&l, krel);
+	ret = list_gather(&l, o.krel);
 	if (!ret)
-		ret = json_output ? list_json(&l) : list_plain(&l, verbose);
+		ret = json_output ? list_json(&l) : list_plain(&l, o.flags & 1);
 	list_free(&l);
 	return ret;
 }

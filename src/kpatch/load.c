@@ -190,7 +190,7 @@ static int load_all(const struct load_opts *o)
 
 int do_load(int argc, char **argv)
 {
-	static const char *const flags[] = { "allow-stack", NULL };
+	static const struct cmd_flag flags[] = { { "allow-stack", 0 }, { NULL, 0 } };
 	struct cmd_opts co;
 	struct load_opts o;
 	int ret, r;

@@ -47,7 +47,7 @@ static int uninstall_unload(const char *krel, const char *name)
 
 int do_uninstall(int argc, char **argv)
 {
-	static const char *const flags[] = { "unload", NULL };
+	static const struct cmd_flag flags[] = { { "unload", 0 }, { NULL, 0 } };
 	struct cmd_opts o;
 	const char *krel = o.krel;
 	char name[64];

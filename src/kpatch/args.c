@@ -98,6 +98,21 @@ int cmd_opts_release(struct cmd_opts *o)
 	return o->krel[0] ? 0 : running_release(o->krel, sizeof(o->krel));
 }
 
+int one_arg(const char *cmd, int argc, const char *many, const char *none)
+{
+	if (optind + 1 == argc)
+		return 0;
+	return cmd_usage_err(cmd, "%s", optind < argc ? many : none);
+}
+
+void live_name(const char *name, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", name);
+	for (char *p = buf; *p; p++)
+		if (*p == '-')
+			*p = '_';
+}
+
 /*
  * A path (contains '/' or ends in ".ko") or the name of a module installed
  * for krel. Writes the path; -EINVAL when it is a name but not a valid one.

@@ -91,6 +91,15 @@ int cmd_opts_parse(const char *cmd, int argc, char **argv, unsigned int which,
 int cmd_opts_release(struct cmd_opts *o);
 
 /*
+ * Commands that take exactly one argument: 0, or the usage error (many
+ * when there are more, none when there is none) printed and its class.
+ */
+int one_arg(const char *cmd, int argc, const char *many, const char *none);
+
+/* name as the kernel spells it, '-' as '_' (sysfs paths, lsmod). */
+void live_name(const char *name, char *buf, size_t size);
+
+/*
  * Open a command-line module argument: a path (it has a '/' or ends in
  * ".ko") or the name of a module installed for krel. 0 with mf open and
  * its path in path; else the error printed (an invalid name as cmd's

@@ -25,8 +25,8 @@ int do_force(int argc, char **argv)
 	if ((c = cmd_opts_parse("force", argc, argv, 0, flags, &o)))
 		return c;
 	confirmed = o.flags & 1;
-	if (optind + 1 != argc)
-		return cmd_usage_err("force", optind < argc ? "one module at a time" : "no module name given");
+	if ((c = one_arg("force", argc, "one module at a time", "no module name given")))
+		return c;
 	if (!confirmed)
 		return cmd_usage_err("force", "forcing %s makes it permanently non-removable; pass --confirm-permanent to do it anyway",
 				     argv[optind]);

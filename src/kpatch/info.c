@@ -154,8 +154,8 @@ int do_info(int argc, char **argv)
 
 	if ((ret = cmd_opts_parse("info", argc, argv, CMD_OPT_KERNEL, NULL, &o)))
 		return ret;
-	if (optind + 1 != argc)
-		return cmd_usage_err("info", optind < argc ? "one module at a time" : "no module given");
+	if ((ret = one_arg("info", argc, "one module at a time", "no module given")))
+		return ret;
 	if ((ret = cmd_opts_release(&o)))
 		return ret;
 	if ((ret = module_arg_open("info", argv[optind], o.krel, &in.mf, path, sizeof(path))))

@@ -155,8 +155,8 @@ int do_install(int argc, char **argv)
 	if ((ret = cmd_opts_parse("install", argc, argv, CMD_OPT_KERNEL, flags, &o)))
 		return ret;
 	load = o.flags & 1;
-	if (optind + 1 != argc)
-		return cmd_usage_err("install", optind < argc ? "one module file at a time" : "no module file given");
+	if ((ret = one_arg("install", argc, "one module file at a time", "no module file given")))
+		return ret;
 	if ((ret = cmd_opts_release(&o)))
 		return ret;
 	if (kp_modfile_open(argv[optind], KP_OPEN_STRICT, &mf, &err) || kp_modfile_check(&mf, krel, &err)) {

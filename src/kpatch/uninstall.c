@@ -23,11 +23,7 @@ static int uninstall_unload(const char *krel, const char *name)
 	struct kp_err err;
 	int ret;
 
-	/* The kernel spells module names with '_' only. */
-	snprintf(live, sizeof(live), "%s", name);
-	for (char *p = live; *p; p++)
-		if (*p == '-')
-			*p = '_';
+	live_name(name, live, sizeof(live));
 	if (kp_conf_load(&conf, &err))
 		return p_kerr(&err);
 	if ((ret = running_release(running, sizeof(running))))
@@ -58,8 +54,8 @@ int do_uninstall(int argc, char **argv)
 	if ((ret = cmd_opts_parse("uninstall", argc, argv, CMD_OPT_KERNEL, flags, &o)))
 		return ret;
 	unload = o.flags & 1;
-	if (optind + 1 != argc)
-		return cmd_usage_err("uninstall", optind < argc ? "one module at a time" : "no module name given");
+	if ((ret = one_arg("uninstall", argc, "one module at a time", "no module name given")))
+		return ret;
 	/* Accept "foo.ko" as well as "foo"; what remains must be a name. */
 	len = strlen(argv[optind]);
 	if (len > 3 && !strcmp(argv[optind] + len - 3, ".ko"))

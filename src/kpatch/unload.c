@@ -24,11 +24,7 @@ int unload_module(const char *arg, long timeout_ms)
 	ret = name_arg("unload", arg);
 	if (ret)
 		return ret;
-	/* The kernel spells module names with '_' only. */
-	snprintf(name, sizeof(name), "%s", arg);
-	for (char *c = name; *c; c++)
-		if (*c == '-')
-			*c = '_';
+	live_name(arg, name, sizeof(name));
 	ret = kp_patch_state_why(name, &st, why, sizeof(why));
 	if (ret == -EINVAL)
 		return p_err(KP_E_KERNEL, "patch %s: its state cannot be read (%s); not touching it", name, why);

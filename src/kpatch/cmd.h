@@ -60,11 +60,57 @@ int unload_module(const char *name, long timeout_ms);
 long parse_seconds_ms(const char *s);
 
 /*
- * A command-line module argument: a path (contains '/' or ends in ".ko")
- * or the name of a module installed for krel. Writes the path; -EINVAL
- * when it is a name but not a valid one (name_arg says why).
+ * The options several commands share, parsed and checked in one place
+ * (args.c): --all/-a, -t/--timeout SECONDS (a positive number, default
+ * KPATCH_DEFAULT_TIMEOUT) and -k/--kernel-version KERNEL (release_arg's
+ * check). which names those a command takes; flags (ended by a NULL name,
+ * at most CMD_MAX_FLAGS) its own options without an argument, flag i
+ * setting bit i of o->flags. With CMD_OPT_ALL, --all and module arguments
+ * exclude each other and one of them is needed. 0 with optind at the first
+ * argument, or the usage error printed and its class returned.
  */
-int module_arg_path(const char *arg, const char *krel, char *path, size_t size);
+enum {
+	CMD_OPT_ALL = 1 << 0,
+	CMD_OPT_TIMEOUT = 1 << 1,
+	CMD_OPT_KERNEL = 1 << 2,
+};
+#define CMD_MAX_FLAGS 4
+
+struct cmd_flag {
+	const char *name;	/* the long option */
+	char short_opt;		/* its one-letter form, 0 when none */
+};
+
+struct cmd_opts {
+	int all;
+	long timeout_ms;
+	char krel[256];		/* -k; "" when not given */
+	unsigned int flags;
+};
+
+int cmd_opts_parse(const char *cmd, int argc, char **argv, unsigned int which,
+		   const struct cmd_flag *flags, struct cmd_opts *o);
+/* Fill o->krel with the running kernel's release unless -k gave one: 0, or the error printed and its class. */
+int cmd_opts_release(struct cmd_opts *o);
+
+/*
+ * Commands that take exactly one argument: 0, or the usage error (many
+ * when there are more, none when there is none) printed and its class.
+ */
+int one_arg(const char *cmd, int argc, const char *many, const char *none);
+
+/* name as the kernel spells it, '-' as '_' (sysfs paths, lsmod). */
+void live_name(const char *name, char *buf, size_t size);
+
+/*
+ * Open a command-line module argument: a path (it has a '/' or ends in
+ * ".ko") or the name of a module installed for krel. 0 with mf open and
+ * its path in path; else the error printed (an invalid name as cmd's
+ * usage error, a name not installed for krel, an unreadable file) and its
+ * class returned.
+ */
+int module_arg_open(const char *cmd, const char *arg, const char *krel, struct kp_modfile *mf,
+		    char *path, size_t size);
 
 /*
  * Names and releases from the command line, checked by the shared

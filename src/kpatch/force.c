@@ -16,22 +16,17 @@
 
 int do_force(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "confirm-permanent", no_argument, NULL, 'y' },
-		{ NULL, 0, NULL, 0 },
-	};
+	static const struct cmd_flag flags[] = { { "confirm-permanent", 0 }, { NULL, 0 } };
 	enum kp_live_state st;
+	struct cmd_opts o;
 	struct kp_err err;
-	int c, confirmed = 0;
+	int c, confirmed;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
-		if (c != 'y')
-			return cmd_usage_err("force", "unknown option '%s'", argv[optind - 1]);
-		confirmed = 1;
-	}
-	if (optind + 1 != argc)
-		return cmd_usage_err("force", optind < argc ? "one module at a time" : "no module name given");
+	if ((c = cmd_opts_parse("force", argc, argv, 0, flags, &o)))
+		return c;
+	confirmed = o.flags & 1;
+	if ((c = one_arg("force", argc, "one module at a time", "no module name given")))
+		return c;
 	if (!confirmed)
 		return cmd_usage_err("force", "forcing %s makes it permanently non-removable; pass --confirm-permanent to do it anyway",
 				     argv[optind]);

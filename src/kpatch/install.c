@@ -144,31 +144,20 @@ static int install_load(const struct kp_modfile *mf, const char *krel, struct st
 
 int do_install(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "kernel-version", required_argument, NULL, 'k' },
-		{ "load", no_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char krel[256] = "";
+	static const struct cmd_flag flags[] = { { "load", 0 }, { NULL, 0 } };
+	struct cmd_opts o;
 	struct store_before before;
 	struct kp_modfile mf;
 	struct kp_err err;
-	int c, ret, load = 0;
+	const char *krel = o.krel;
+	int ret, load;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+k:", longopts, NULL)) != -1) {
-		if (c == 'l') {
-			load = 1;
-			continue;
-		}
-		if (c != 'k')
-			return cmd_usage_err("install", "unknown option '%s'", argv[optind - 1]);
-		if ((ret = release_arg("install", optarg, krel, sizeof(krel))))
-			return ret;
-	}
-	if (optind + 1 != argc)
-		return cmd_usage_err("install", optind < argc ? "one module file at a time" : "no module file given");
-	if (!krel[0] && (ret = running_release(krel, sizeof(krel))))
+	if ((ret = cmd_opts_parse("install", argc, argv, CMD_OPT_KERNEL, flags, &o)))
+		return ret;
+	load = o.flags & 1;
+	if ((ret = one_arg("install", argc, "one module file at a time", "no module file given")))
+		return ret;
+	if ((ret = cmd_opts_release(&o)))
 		return ret;
 	if (kp_modfile_open(argv[optind], KP_OPEN_STRICT, &mf, &err) || kp_modfile_check(&mf, krel, &err)) {
 		kp_modfile_close(&mf);

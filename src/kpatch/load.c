@@ -100,17 +100,9 @@ static int load_one(const char *arg, const struct load_opts *o)
 	unsigned long long t0 = kp_now_ms();
 	int already, ret;
 
-	ret = module_arg_path(arg, o->krel, path, sizeof(path));
-	if (ret == -EINVAL)
-		return name_arg("load", arg);
+	ret = module_arg_open("load", arg, o->krel, &mf, path, sizeof(path));
 	if (ret)
-		return p_err(KP_E_USAGE, "%s: module argument too long", arg);
-	if (kp_modfile_open(path, 0, &mf, &err)) {
-		if (err.class == KP_E_NOTFOUND && strcmp(path, arg))
-			return p_err(KP_E_NOTFOUND, "module %s is not installed for kernel %s (no %s); give a file path",
-				     arg, o->krel, path);
-		return p_kerr(&err);
-	}
+		return ret;
 	if (preflight(&mf, o, &already, &err)) {
 		kp_modfile_close(&mf);
 		return p_kerr(&err);
@@ -198,43 +190,21 @@ static int load_all(const struct load_opts *o)
 
 int do_load(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "allow-stack", no_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct load_opts o = { .timeout_ms = KPATCH_DEFAULT_TIMEOUT * 1000L };
-	char krel[256];
-	int all = 0, c, ret = 0, r;
+	static const struct cmd_flag flags[] = { { "allow-stack", 0 }, { NULL, 0 } };
+	struct cmd_opts co;
+	struct load_opts o;
+	int ret, r;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+at:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			all = 1;
-			break;
-		case 't':
-			o.timeout_ms = parse_seconds_ms(optarg);
-			if (o.timeout_ms <= 0)
-				return cmd_usage_err("load", "timeout '%s' is not a positive number of seconds", optarg);
-			break;
-		case 's':
-			o.allow_stack = 1;
-			break;
-		default:
-			return cmd_usage_err("load", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (all == (optind < argc))
-		return cmd_usage_err("load", all ? "--all takes no module arguments" : "no module given");
-	ret = running_release(krel, sizeof(krel));
+	ret = cmd_opts_parse("load", argc, argv, CMD_OPT_ALL | CMD_OPT_TIMEOUT, flags, &co);
 	if (ret)
 		return ret;
-	o.krel = krel;
-	if (all)
+	ret = cmd_opts_release(&co);
+	if (ret)
+		return ret;
+	o = (struct load_opts){ .timeout_ms = co.timeout_ms, .allow_stack = co.flags & 1, .krel = co.krel };
+	if (co.all)
 		ret = load_all(&o);
-	for (; !all && optind < argc; optind++) {
+	for (; !co.all && optind < argc; optind++) {
 		r = load_one(argv[optind], &o);
 		if (r && !ret)
 			ret = r;

@@ -57,11 +57,9 @@ static void add(struct action *v, size_t *n, int kind, const char *name, const c
 
 int do_sync(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char krel[256];
+	static const struct cmd_flag flags[] = { { "dry-run", 0 }, { NULL, 0 } };
+	struct cmd_opts co;
+	const char *krel = co.krel;
 	struct kp_names names;
 	struct kp_withdrawn w;
 	struct kp_live live;
@@ -69,17 +67,14 @@ int do_sync(int argc, char **argv)
 	struct action *acts;
 	size_t n = 0, i, nfail = 0;
 	long rep = -1;
-	int c, dry = 0, ret = 0;
+	int dry, ret;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
-		if (c != 'n')
-			return cmd_usage_err("sync", "unknown option '%s'", argv[optind - 1]);
-		dry = 1;
-	}
+	if ((ret = cmd_opts_parse("sync", argc, argv, 0, flags, &co)))
+		return ret;
+	dry = co.flags & 1;
 	if (optind < argc)
 		return cmd_usage_err("sync", "takes no arguments ('%s')", argv[optind]);
-	if ((ret = running_release(krel, sizeof(krel))))
+	if ((ret = cmd_opts_release(&co)))
 		return ret;
 	if (kp_withdrawn_load(&w, &err))
 		return p_kerr(&err);

@@ -23,11 +23,7 @@ static int uninstall_unload(const char *krel, const char *name)
 	struct kp_err err;
 	int ret;
 
-	/* The kernel spells module names with '_' only. */
-	snprintf(live, sizeof(live), "%s", name);
-	for (char *p = live; *p; p++)
-		if (*p == '-')
-			*p = '_';
+	live_name(name, live, sizeof(live));
 	if (kp_conf_load(&conf, &err))
 		return p_kerr(&err);
 	if ((ret = running_release(running, sizeof(running))))
@@ -47,29 +43,19 @@ static int uninstall_unload(const char *krel, const char *name)
 
 int do_uninstall(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "kernel-version", required_argument, NULL, 'k' },
-		{ "unload", no_argument, NULL, 'u' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char krel[256] = "", name[64];
+	static const struct cmd_flag flags[] = { { "unload", 0 }, { NULL, 0 } };
+	struct cmd_opts o;
+	const char *krel = o.krel;
+	char name[64];
 	struct kp_err err;
 	size_t len;
-	int c, ret, unload = 0;
+	int ret, unload;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+k:", longopts, NULL)) != -1) {
-		if (c == 'u') {
-			unload = 1;
-			continue;
-		}
-		if (c != 'k')
-			return cmd_usage_err("uninstall", "unknown option '%s'", argv[optind - 1]);
-		if ((ret = release_arg("uninstall", optarg, krel, sizeof(krel))))
-			return ret;
-	}
-	if (optind + 1 != argc)
-		return cmd_usage_err("uninstall", optind < argc ? "one module at a time" : "no module name given");
+	if ((ret = cmd_opts_parse("uninstall", argc, argv, CMD_OPT_KERNEL, flags, &o)))
+		return ret;
+	unload = o.flags & 1;
+	if ((ret = one_arg("uninstall", argc, "one module at a time", "no module name given")))
+		return ret;
 	/* Accept "foo.ko" as well as "foo"; what remains must be a name. */
 	len = strlen(argv[optind]);
 	if (len > 3 && !strcmp(argv[optind] + len - 3, ".ko"))
@@ -80,7 +66,7 @@ int do_uninstall(int argc, char **argv)
 	name[len] = '\0';
 	if ((ret = name_arg("uninstall", name)))
 		return ret;
-	if (!krel[0] && (ret = running_release(krel, sizeof(krel))))
+	if ((ret = cmd_opts_release(&o)))
 		return ret;
 	if (unload) {
 		if ((ret = uninstall_unload(krel, name)))

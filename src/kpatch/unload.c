@@ -24,11 +24,7 @@ int unload_module(const char *arg, long timeout_ms)
 	ret = name_arg("unload", arg);
 	if (ret)
 		return ret;
-	/* The kernel spells module names with '_' only. */
-	snprintf(name, sizeof(name), "%s", arg);
-	for (char *c = name; *c; c++)
-		if (*c == '-')
-			*c = '_';
+	live_name(arg, name, sizeof(name));
 	ret = kp_patch_state_why(name, &st, why, sizeof(why));
 	if (ret == -EINVAL)
 		return p_err(KP_E_KERNEL, "patch %s: its state cannot be read (%s); not touching it", name, why);
@@ -59,32 +55,13 @@ int unload_module(const char *arg, long timeout_ms)
 
 int do_unload(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 },
-	};
-	long timeout_ms = KPATCH_DEFAULT_TIMEOUT * 1000L;
-	int all = 0, c, ret = 0, r;
+	struct cmd_opts o;
+	int ret, r;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+at:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			all = 1;
-			break;
-		case 't':
-			timeout_ms = parse_seconds_ms(optarg);
-			if (timeout_ms <= 0)
-				return cmd_usage_err("unload", "timeout '%s' is not a positive number of seconds", optarg);
-			break;
-		default:
-			return cmd_usage_err("unload", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (all == (optind < argc))
-		return cmd_usage_err("unload", all ? "--all takes no module arguments" : "no module given");
-	if (all) {
+	ret = cmd_opts_parse("unload", argc, argv, CMD_OPT_ALL | CMD_OPT_TIMEOUT, NULL, &o);
+	if (ret)
+		return ret;
+	if (o.all) {
 		struct kp_live live;
 		struct kp_err err;
 		size_t nfail = 0;
@@ -92,14 +69,14 @@ int do_unload(int argc, char **argv)
 		if (kp_live_read(&live, &err))
 			return p_kerr(&err);
 		for (size_t i = 0; i < live.n; i++)
-			nfail += unload_module(live.p[i].name, timeout_ms) != 0;
+			nfail += unload_module(live.p[i].name, o.timeout_ms) != 0;
 		if (nfail)
 			p_err(KP_E_PARTIAL, "%zu of %zu patch modules failed to unload", nfail, live.n);
 		kp_live_free(&live);
 		return nfail ? KP_E_PARTIAL : 0;
 	}
 	for (; optind < argc; optind++) {
-		r = unload_module(argv[optind], timeout_ms);
+		r = unload_module(argv[optind], o.timeout_ms);
 		if (r && !ret)
 			ret = r;
 	}

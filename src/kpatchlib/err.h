@@ -3,6 +3,11 @@
 #define KPATCHLIB_ERR_H
 
 /*
+ * kpatchlib returns 0 on success, or -1 with *err filled (err may be NULL);
+ * predicates (_has, _exists, _loaded, _ok) answer 1 or 0. Exceptions, for
+ * callers that branch on the errno: paths.h's primitives, kp_store_path
+ * and kp_patch_state return -errno.
+ *
  * The library never prints. A failing call fills a struct kp_err with a
  * class (which the tool turns into its exit code) and a one-line message
  * that already names the object and the reason; the caller decides where

@@ -24,9 +24,11 @@
 #define RECORD_WAIT_MS 8
 #define POLL_MS 20
 
-int kp_lock_path(char *buf, size_t size)
+int kp_lock_path(char *buf, size_t size, struct kp_err *err)
 {
-	return kp_path(buf, size, "%s/%s", kp_run_dir(), LOCK_NAME);
+	if (kp_path(buf, size, "%s/%s", kp_run_dir(), LOCK_NAME))
+		return kp_err_set(err, KP_E_SYSTEM, ENAMETOOLONG, "lock path too long");
+	return 0;
 }
 
 static unsigned long long now_ms(void)
@@ -92,8 +94,8 @@ static int open_lock_file(struct kp_err *err)
 	struct stat st;
 	int dfd, fd;
 
-	if (kp_lock_path(path, sizeof(path)))
-		return kp_err_set(err, KP_E_SYSTEM, ENAMETOOLONG, "lock path too long");
+	if (kp_lock_path(path, sizeof(path), err))
+		return -1;
 	dfd = open_run_dir(err);
 	if (dfd < 0)
 		return -1;
@@ -239,7 +241,7 @@ int kp_lock_take(struct kp_lock *l, const char *cmd, long timeout_ms,
 	fd = open_lock_file(err);
 	if (fd < 0)
 		return -1;
-	kp_lock_path(path, sizeof(path));
+	kp_lock_path(path, sizeof(path), NULL);
 	ret = try_lock(fd);
 	if (ret == 1)
 		ret = who_holds(fd, &h);

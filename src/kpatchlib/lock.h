@@ -38,8 +38,8 @@ int kp_lock_take(struct kp_lock *l, const char *cmd, long timeout_ms,
 /* Clear the record and release. Safe on a lock that was not taken. */
 void kp_lock_release(struct kp_lock *l);
 
-/* Path of the lock file (for messages). */
-int kp_lock_path(char *buf, size_t size);
+/* Path of the lock file (for messages). 0, or -1 and err (may be NULL) filled. */
+int kp_lock_path(char *buf, size_t size, struct kp_err *err);
 
 /* Parse a lock record ("PID\nCOMMAND\n"); untrusted text, sanitised. */
 void kp_lock_parse(const char *rec, struct kp_lock_holder *h);

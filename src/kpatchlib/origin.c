@@ -46,13 +46,17 @@ void kp_origin_clear(const char *name)
 		unlink(rec);
 }
 
-int kp_origin_path(const char *name, char *buf, size_t size)
+int kp_origin_path(const char *name, char *buf, size_t size, struct kp_err *err)
 {
 	char rec[4096];
 	int ret;
 
 	if (record_path(name, rec, sizeof(rec)))
-		return -ENAMETOOLONG;
+		return kp_err_set(err, KP_E_INVALID, 0, "no origin record for module %s: not a module name", name);
 	ret = kp_read_line(rec, buf, size);
-	return ret ? ret : (buf[0] ? 0 : -ENOENT);
+	if (ret)
+		return kp_err_set(err, ret == -ENOENT ? KP_E_NOTFOUND : KP_E_SYSTEM, -ret, "cannot read %s", rec);
+	if (!buf[0])
+		return kp_err_set(err, KP_E_NOTFOUND, 0, "%s is empty", rec);
+	return 0;
 }

@@ -22,7 +22,7 @@ void kp_cves_free(struct kp_cves *c)
 	c->n = 0;
 }
 
-int kp_cves_parse(const char *csv, struct kp_cves *out)
+int kp_cves_parse(const char *csv, struct kp_cves *out, struct kp_err *err)
 {
 	const char *p = csv;
 
@@ -60,7 +60,7 @@ int kp_cves_parse(const char *csv, struct kp_cves *out)
 	return 0;
 nomem:
 	kp_cves_free(out);
-	return -ENOMEM;
+	return kp_err_set(err, KP_E_SYSTEM, ENOMEM, "out of memory for the CVE list");
 }
 
 int kp_state_module_version(const char *krel, const char *name, unsigned long *patch,
@@ -113,7 +113,7 @@ static int read_file(const char *path, const char *name, struct kp_cves *cves, i
 		return kp_err_set(err, KP_E_INVALID, 0, "%s holds module %s, not %s", path, mf.name, name);
 	}
 	*replace = mf.replace;
-	if (kp_cves_parse(mf.cves, cves))
+	if (kp_cves_parse(mf.cves, cves, NULL))
 		ret = kp_err_set(err, KP_E_SYSTEM, ENOMEM, "reading %s", path);
 	kp_modfile_close(&mf);
 	return ret;
@@ -205,7 +205,7 @@ static int read_loaded(struct kp_state *s, const struct kp_live *live)
 			l->replace = in->replace;
 			if (cves_copy(&in->cves, &l->cves))
 				return -ENOMEM;
-		} else if (!in && !kp_origin_path(l->name, path, sizeof(path))) {
+		} else if (!in && !kp_origin_path(l->name, path, sizeof(path), NULL)) {
 			/* Loaded from a path: the file it was loaded from, if it still is that module. */
 			if (read_file(path, l->name, &l->cves, &l->replace, NULL))
 				l->replace = -1;

@@ -62,8 +62,8 @@ struct kp_state {
 int kp_state_read(struct kp_state *s, unsigned int transition_threshold, struct kp_err *err);
 void kp_state_free(struct kp_state *s);
 
-/* "CVE-1, CVE-2,CVE-1" -> two entries. */
-int kp_cves_parse(const char *csv, struct kp_cves *out);
+/* "CVE-1, CVE-2,CVE-1" -> two entries. 0, or -1 (out of memory) and err filled. */
+int kp_cves_parse(const char *csv, struct kp_cves *out, struct kp_err *err);
 void kp_cves_free(struct kp_cves *c);
 
 /*

@@ -135,6 +135,14 @@ static void test_paths_refuse_traversal(void **state)
 	kp_transition_mark("../../made");
 	kp_origin_record("../../made", fake_path("victim"));
 	assert_false(exists("made"));
+	/* Asking for one: -1 and the reason, never a read outside /run/kpatch. */
+	assert_int_equal(kp_origin_path("../../victim", path, sizeof(path), &err), -1);
+	assert_int_equal(err.class, KP_E_INVALID);
+	assert_int_equal(kp_origin_path("kp_none", path, sizeof(path), &err), -1);
+	assert_int_equal(err.class, KP_E_NOTFOUND);
+	kp_origin_record("kp_rec", fake_path("victim"));
+	assert_int_equal(kp_origin_path("kp_rec", path, sizeof(path), NULL), 0);
+	assert_non_null(strstr(path, "/victim"));
 	/* sysfs: no patch named ../../other. */
 	assert_int_equal(kp_patch_state("../../other", &st), -EINVAL);
 	assert_int_equal(kp_patch_enable("../../other", 0, &err), -1);

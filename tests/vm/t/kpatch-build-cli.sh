@@ -122,7 +122,7 @@ expect 1 "differs from the config the cached tree was prepared with" -- -k "$k" 
 
 # Symbols: missing, ambiguous, placeholder table.
 grep -v ' saved_command_line$' "$smap" >"$t/map-missing"
-expect 4 "symbol 'saved_command_line' is not in the symbol table" -- -k "$k" \
+expect 4 "fs/proc/cmdline.c: symbol 'saved_command_line' is not in the running kernel (neither Module.symvers nor $t/map-missing has it)" -- -k "$k" \
 	--symbols "$t/map-missing" -o "$t" "$p/cmdline-string.patch"
 sed '/ cmdline_proc_show$/p' "$smap" | awk '$3 == "cmdline_proc_show" && n++ { $1 = "ffffffff81ffff00" } 1' |
 	sort >"$t/map-ambiguous"

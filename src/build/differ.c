@@ -132,8 +132,8 @@ static void add_boot_only(char *list, size_t size, const char *src, const char *
 /*
  * Objects whose only change is boot-time code, judged with the rest: alone
  * there is nothing to patch at runtime (a distinct exit code, not a
- * refusal); next to runtime changes they need --skip-init, which then
- * leaves them out with a warning.
+ * refusal); next to runtime changes they need --skip-init, which leaves
+ * them out (with a warning, printed as each object is compared).
  */
 static int judge_boot_only(struct kb *kb, size_t changed, const char *list, size_t nboot)
 {
@@ -147,9 +147,6 @@ static int judge_boot_only(struct kb *kb, size_t changed, const char *list, size
 		return kb_fail(&kb->err, KB_EREFUSED,
 			       "%s: changed __init/__exit code ran at boot and cannot be patched, and the patches also change code that runs after boot; rebuild with --skip-init to apply that part alone",
 			       list);
-	/* with -v the differ's own stderr showed them already */
-	if (!kb->verbose)
-		kb_progress(kb, "warning: init code not applied (it already ran at boot): %s", list);
 	return 0;
 }
 
@@ -196,8 +193,14 @@ int kb_diff(struct kb *kb)
 			return kb_fail(&kb->err, KB_EENV, "cannot run %s; set KPATCH_DIFF to the differ",
 				       kb->differ);
 		rc = read_result(result, rc, &reason, &init);
-		if (rc == KDIFF_INIT_ONLY)
-			add_boot_only(boot, sizeof(boot), o->src, init), nboot++;
+		if (rc == KDIFF_INIT_ONLY) {
+			add_boot_only(boot, sizeof(boot), o->src, init);
+			nboot++;
+			/* as the differ words it when the object has runtime changes too */
+			if (kb->skip_init)
+				kb_progress(kb, "warning: %s: init code not applied (it already ran at boot): %s",
+					    o->src, init ? init : "__init/__exit code");
+		}
 		free(init);
 		if (rc == KDIFF_NO_CHANGE || rc == KDIFF_INIT_ONLY) {
 			free(reason);

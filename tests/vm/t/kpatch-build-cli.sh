@@ -128,6 +128,14 @@ sed '/ cmdline_proc_show$/p' "$smap" | awk '$3 == "cmdline_proc_show" && n++ { $
 	sort >"$t/map-ambiguous"
 expect 4 "function 'cmdline_proc_show' is ambiguous" -- -k "$k" --symbols "$t/map-ambiguous" \
 	-o "$t" "$p/cmdline-string.patch"
+# A symbol the running kernel lacks: refused before linking (exit 4), not a modpost error.
+expect 4 "fs/proc/cmdline.c: symbol 'proc_cmdline_extra' is not in the running kernel" -- -k "$k" \
+	-o "$t" "$p/missing-symbol.patch"
+# Boot-time code only: nothing to patch at runtime, exit 9; next to a runtime change: --skip-init.
+expect 9 "nothing to patch at runtime: the change is in boot-time code only (fs/proc/cmdline.c: proc_cmdline_init())" -- \
+	-k "$k" -o "$t" "$p/init-code.patch"
+expect 4 "rebuild with --skip-init to apply that part alone" -- -k "$k" -o "$t" \
+	"$VM_TOP/tests/diff/author/init-skipped.patch"
 # Debian's image package ships a one-line placeholder System.map.
 expect 1 "has only" -- -k "$k" --symbols "$(kernel_dir "$k")/System.map" -o "$t" "$p/cmdline-string.patch"
 

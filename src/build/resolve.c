@@ -234,7 +234,7 @@ static int resolve_template_symbols(struct kb *kb)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (ksyms_sympos(&kb->ksyms, names[i], false, NULL, &pos))
 			return kb_fail(&kb->err, KB_EREFUSED,
-				       "%s has no global '%s', which a patch of a module needs to clear its relocations when the module is removed",
+				       "%s has no global '%s', which a patch of a module needs to clear its relocations when the module is removed; pass --symbols the kernel's real System.map, or patch only vmlinux code",
 				       kb->sysmap, names[i]);
 		if (add_ref(kb, names[i], "vmlinux", pos))
 			return -1;

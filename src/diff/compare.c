@@ -146,7 +146,8 @@ static int compare_symbol(struct dctx *c, struct dsym *d)
 	if (d->ignored || (d->child && d->parent && d->parent->ignored)) {
 		if (!d->twin && !d->child)
 			return kd_refuse(c, "%s: KPATCH_IGNORE_FUNCTION names a new function; only an "
-				      "existing function can be left unpatched", y->name);
+				      "existing function can be left unpatched: remove the marker",
+				      y->name);
 		d->status = DS_SAME;
 		kd_dlog(c, "%s %s: ignored (KPATCH_IGNORE_FUNCTION)", class_word(y), y->name);
 		return 0;
@@ -319,7 +320,8 @@ refuse:
 	if (f->promoted_by)
 		return kd_refuse(c, "%s: changed function has no ftrace entry (notrace, no __fentry__ "
 			      "call) and %s; it must change because it calls the changed notrace "
-			      "function %s, so %s cannot be applied by patching its callers",
+			      "function %s, so %s cannot be applied by patching its callers: "
+			      "put the change in a new function that patched callers call instead",
 			      f->sym->name, why, f->promoted_by->sym->name, f->promoted_by->sym->name);
 	return kd_refuse(c, "%s: changed function has no ftrace entry (notrace, no __fentry__ "
 		      "call) and %s; patch its callers instead", f->sym->name, why);

@@ -153,8 +153,8 @@ static int run(struct dctx *c, const char *orig_path, const char *patched_path)
 	if (!c->nchanged)
 		return 0;
 	/* static locals last: a variable correlation could not pair is the better reason */
-	if (kd_author_callbacks(c) || kd_carry_functions(c) || kd_carry_special_sections(c) ||
-	    kd_prune_externals(c) || kd_check_static_locals(c))
+	if (kd_author_callbacks(c) || kd_warn_kthread_mains(c) || kd_carry_functions(c) ||
+	    kd_carry_special_sections(c) || kd_prune_externals(c) || kd_check_static_locals(c))
 		return -1;
 	/* like every compiled object: no executable stack wanted */
 	if (!kelf_add_section(c->out, ".note.GNU-stack",

@@ -156,6 +156,9 @@ int kd_check_static_locals(struct dctx *c);
 /* ksymtab.c */
 int kd_check_exports(struct dctx *c);
 
+/* kthread.c */
+int kd_warn_kthread_mains(struct dctx *c);
+
 /* special.c */
 int kd_carry_special_sections(struct dctx *c);
 bool kd_has_ftrace_entry(struct dctx *c, const struct kelf_sym *fn);

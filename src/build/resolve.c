@@ -58,7 +58,8 @@ static int defines(const char *path, const char *name)
  * file that calls it. Refused here, before linking, rather than as an
  * undefined symbol at modpost.
  */
-static int missing_global(struct kb *kb, const struct kb_object *o, const char *name, bool func)
+static int missing_global(struct kb *kb, const struct kb_object *o, const char *name,
+			  const char *what)
 {
 	const char *provider = NULL;
 
@@ -83,7 +84,7 @@ static int missing_global(struct kb *kb, const struct kb_object *o, const char *
 			       o->src, name, provider, name, o->src);
 	return kb_fail(&kb->err, KB_EREFUSED,
 		       "%s: symbol '%s' is not in the running kernel (neither Module.symvers nor %s has it), so the fix needs %s this kernel lacks, perhaps added by another change of its release: add that change to the patches, or define '%s' (static) in %s",
-		       o->src, name, kb->sysmap, func ? "code" : "a variable", name, o->src);
+		       o->src, name, kb->sysmap, what, name, o->src);
 }
 
 static int add_ref(struct kb *kb, const char *name, const char *objname, unsigned long pos)
@@ -122,7 +123,7 @@ static int add_ref(struct kb *kb, const char *name, const char *objname, unsigne
  * vmlinux; each kind goes to its own .klp.rela section.
  */
 static int resolve_symbol(struct kb *kb, struct kb_object *o, const struct ksyms *modks,
-			  const struct objsyms *os, const char *name, bool local, bool func)
+			  const struct objsyms *os, const char *name, bool local, const char *what)
 {
 	const char *exporter = local ? NULL : symvers_find(&kb->symvers, name);
 	unsigned long pos;
@@ -142,14 +143,14 @@ static int resolve_symbol(struct kb *kb, struct kb_object *o, const struct ksyms
 			return refuse(kb, err, name, "symbol", o->src);
 		err = ksyms_sympos(&kb->ksyms, name, false, NULL, &pos);
 		if (err == -ENOENT)
-			return missing_global(kb, o, name, func);
+			return missing_global(kb, o, name, what);
 		if (err)
 			return refuse(kb, err, name, "symbol", o->src);
 		return add_ref(kb, name, "vmlinux", pos);
 	}
 	err = ksyms_sympos(&kb->ksyms, name, local, os, &pos);
 	if (err == -ENOENT && !local)
-		return missing_global(kb, o, name, func);
+		return missing_global(kb, o, name, what);
 	if (err)
 		return refuse(kb, err, name, "symbol", o->src);
 	return add_ref(kb, name, o->objname, pos);
@@ -177,7 +178,7 @@ static int resolve_object(struct kb *kb, struct kb_object *o)
 	}
 	for (size_t i = 0; !ret && i < json_object_array_length(syms); i++) {
 		struct json_object *s = json_object_array_get_idx(syms, i), *n, *b, *x, *t;
-		const char *name;
+		const char *name, *type;
 		bool local;
 
 		if (!json_object_object_get_ex(s, "name", &n) ||
@@ -196,9 +197,11 @@ static int resolve_object(struct kb *kb, struct kb_object *o)
 				      o->src, name);
 			break;
 		}
+		/* an undefined extern has no type ("notype"): the kind is known only when defined */
+		type = json_object_object_get_ex(s, "type", &t) ? json_object_get_string(t) : "";
 		ret = resolve_symbol(kb, o, module ? &modks : NULL, &os, name, local,
-				     json_object_object_get_ex(s, "type", &t) &&
-				     !strcmp(json_object_get_string(t), "func"));
+				     !strcmp(type, "func") ? "code" :
+				     !strcmp(type, "object") ? "a variable" : "code or data");
 	}
 	for (size_t i = 0; !ret && i < kb->nfuncs; i++) {
 		struct kb_func *f = &kb->funcs[i];

@@ -192,6 +192,8 @@ static void symbol_missing_from_kernel_is_refused(void **state)
 			    "Module.symvers nor ", "add that change to the patches, or define "
 			    "'new_helper' (static) in x/show.c");
 	assert_null(strstr(f.kb.err.msg, "y/other.c"));
+	/* the manifest says it is a function */
+	assert_non_null(strstr(f.kb.err.msg, "so the fix needs code this kernel lacks"));
 	assert_int_equal(f.kb.nrefs, 0);
 	free_kb(&f);
 }

@@ -136,6 +136,24 @@ expect 9 "nothing to patch at runtime: the change is in boot-time code only (fs/
 	-k "$k" -o "$t" "$p/init-code.patch"
 expect 4 "rebuild with --skip-init to apply that part alone" -- -k "$k" -o "$t" \
 	"$VM_TOP/tests/diff/author/init-skipped.patch"
+# A changed kernel thread's main function (khungtaskd's): built, with the way out in a warning.
+cat >"$t/kthread-main.patch" <<'P'
+--- a/kernel/hung_task.c
++++ b/kernel/hung_task.c
+@@ -362,7 +362,7 @@
+ {
+ 	unsigned long hung_last_checked = jiffies;
+ 
+-	set_user_nice(current, 0);
++	set_user_nice(current, 1);
+ 
+ 	for ( ; ; ) {
+ 		unsigned long timeout = sysctl_hung_task_timeout_secs;
+P
+out=$("$kb" -k "$k" -n kpt_cli_kthread -o "$t" "$t/kthread-main.patch" 2>&1) || fail "kthread-main: $out"
+grep -qx "kpatch-build: warning: kernel/hung_task.c: watchdog: a kernel thread's main function (hung_task_init() starts it with kthread_create_on_node()): patch the functions it calls instead; a transition never completes while the thread sleeps in it" <<<"$out" ||
+	fail "kthread-main: no warning naming watchdog and the way out: $out"
+echo "ok: a changed kernel thread's main function is built with a warning"
 # Debian's image package ships a one-line placeholder System.map.
 expect 1 "has only" -- -k "$k" --symbols "$(kernel_dir "$k")/System.map" -o "$t" "$p/cmdline-string.patch"
 

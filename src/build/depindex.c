@@ -91,7 +91,7 @@ static int includers(struct kb *kb, const char *header)
 
 	if (!slash)
 		return kb_fail(&kb->err, KB_EREFUSED,
-			       "%s: a header at the top of the tree; only headers in a source directory are followed",
+			       "%s: a header at the top of the tree; only headers in a source directory are followed: move the change into the .c files that need it",
 			       header);
 	*slash = '\0';
 	if (kb_strv_push(&dirs, &ndirs, dir))

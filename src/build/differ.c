@@ -91,40 +91,75 @@ static int read_manifest(struct kb *kb, struct kb_object *o)
 
 /*
  * How the differ's run ended, from its result file: the status it exited
- * with and its one-line reason. When the file is missing or damaged (the
- * differ could not start, or crashed), the exit code stands alone.
+ * with, its one-line reason and the boot-time code it found changed. When
+ * the file is missing or damaged (the differ could not start, or crashed),
+ * the exit code stands alone.
  */
-static int read_result(const char *path, int rc, char **reason)
+static int read_result(const char *path, int rc, char **reason, char **init)
 {
-	struct json_object *root = json_object_from_file(path), *code, *why;
+	struct json_object *root = json_object_from_file(path), *code, *why, *boot;
 	int st = rc;
 
-	*reason = NULL;
+	*reason = *init = NULL;
 	if (root && json_object_object_get_ex(root, "code", &code) &&
 	    json_object_is_type(code, json_type_int)) {
 		st = json_object_get_int(code);
 		if (json_object_object_get_ex(root, "reason", &why))
 			*reason = strdup(json_object_get_string(why));
+		if (json_object_object_get_ex(root, "init", &boot))
+			*init = strdup(json_object_get_string(boot));
 	}
 	json_object_put(root);
 	/* a result that disagrees with the exit code is not to be trusted */
 	if (st != rc) {
 		free(*reason);
-		*reason = NULL;
+		free(*init);
+		*reason = *init = NULL;
 		st = rc;
 	}
 	return st;
 }
 
+/* "src: f(), g()" of each object whose only change is boot-time code */
+static void add_boot_only(char *list, size_t size, const char *src, const char *init)
+{
+	size_t len = strlen(list);
+
+	snprintf(list + len, size - len, "%s%s: %s", len ? "; " : "", src,
+		 init && *init ? init : "__init/__exit code");
+}
+
+/*
+ * Objects whose only change is boot-time code, judged with the rest: alone
+ * there is nothing to patch at runtime (a distinct exit code, not a
+ * refusal); next to runtime changes they need --skip-init, which leaves
+ * them out (with a warning, printed as each object is compared).
+ */
+static int judge_boot_only(struct kb *kb, size_t changed, const char *list, size_t nboot)
+{
+	if (!nboot)
+		return 0;
+	if (!changed)
+		return kb_fail(&kb->err, KB_EINITONLY,
+			       "nothing to patch at runtime: the change is in boot-time code only (%s); it takes effect when a kernel built with it boots",
+			       list);
+	if (!kb->skip_init)
+		return kb_fail(&kb->err, KB_EREFUSED,
+			       "%s: changed __init/__exit code ran at boot and cannot be patched, and the patches also change code that runs after boot; rebuild with --skip-init to apply that part alone",
+			       list);
+	return 0;
+}
+
 int kb_diff(struct kb *kb)
 {
 	char *symvers = kb_path("%s/Module.symvers", kb->headers);
-	size_t changed = 0;
+	size_t changed = 0, nboot = 0;
+	char boot[1024] = "";
 
 	for (size_t i = 0; i < kb->nobjs; i++) {
 		struct kb_object *o = &kb->objs[i];
 		char *log = kb_path("%s/diff-%zu.log", kb->work, i);
-		char *result = kb_path("%s/diff/%zu-result.json", kb->work, i), *reason;
+		char *result = kb_path("%s/diff/%zu-result.json", kb->work, i), *reason, *init;
 		const char *argv[23];
 		int n = 0, rc;
 
@@ -157,8 +192,17 @@ int kb_diff(struct kb *kb)
 		if (rc < 0)
 			return kb_fail(&kb->err, KB_EENV, "cannot run %s; set KPATCH_DIFF to the differ",
 				       kb->differ);
-		rc = read_result(result, rc, &reason);
-		if (rc == KDIFF_NO_CHANGE) {
+		rc = read_result(result, rc, &reason, &init);
+		if (rc == KDIFF_INIT_ONLY) {
+			add_boot_only(boot, sizeof(boot), o->src, init);
+			nboot++;
+			/* as the differ words it when the object has runtime changes too */
+			if (kb->skip_init)
+				kb_progress(kb, "warning: %s: init code not applied (it already ran at boot): %s",
+					    o->src, init ? init : "__init/__exit code");
+		}
+		free(init);
+		if (rc == KDIFF_NO_CHANGE || rc == KDIFF_INIT_ONLY) {
 			free(reason);
 			continue;
 		}
@@ -189,6 +233,8 @@ int kb_diff(struct kb *kb)
 		if (read_manifest(kb, o))
 			return -1;
 	}
+	if (judge_boot_only(kb, changed, boot, nboot))
+		return -1;
 	if (!changed) {
 		char files[1024] = "";
 

@@ -24,6 +24,7 @@ enum kb_exit {
 	KB_ECOMPILER = 6,	/* the compiler differs from the kernel's */
 	KB_ECOMPILE = 7,	/* an object failed to compile */
 	KB_EMODULE = 8,		/* the module failed to build */
+	KB_EINITONLY = 9,	/* only boot-time code changed: nothing to patch */
 };
 
 /* Objects a changed header may rebuild unless --max-objects says otherwise. */

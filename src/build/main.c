@@ -58,7 +58,9 @@ static const char usage_text[] =
 	"KPATCH_DIFF (the differ, default: kpatch-diff next to kpatch-build).\n"
 	"Exit codes: 0 built, 1 usage or input, 2 environment, 3 no functional change,\n"
 	"4 refused (unsafe change or unresolvable symbol), 5 patch does not apply,\n"
-	"6 compiler mismatch, 7 compile error, 8 module build error.\n";
+	"6 compiler mismatch, 7 compile error, 8 module build error,\n"
+	"9 nothing to patch at runtime (only boot-time __init/__exit code changed).\n"
+	"Every refusal names its way out; kpatch-build(1), REFUSALS, lists them.\n";
 
 enum { OPT_SYMBOLS = 256, OPT_CVE, OPT_DESC, OPT_KEEP, OPT_SKIPCC, OPT_VERSION, OPT_NOREPLACE,
        OPT_SIGNKEY, OPT_SIGNCERT, OPT_SKIPINIT, OPT_MAXOBJS, OPT_PATCHVER };

@@ -274,7 +274,7 @@ static int read_patch(struct kb *kb, const char *abs, char *text)
 			break;
 	}
 	if (!ret && moved)
-		ret = kb_fail(&kb->err, KB_EREFUSED, "%s: %s: renaming or copying files is not supported",
+		ret = kb_fail(&kb->err, KB_EREFUSED, "%s: %s: renaming or copying files is not supported; change the file under its own name",
 			      abs, kp_escape(moved, shown, sizeof(shown)));
 	free(moved);
 	if (!ret && !files)

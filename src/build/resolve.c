@@ -6,7 +6,7 @@
  * so does each patched function's klp_func.old_sympos. vmlinux symbols are
  * counted in System.map (address) order, a module's in its symbol-table
  * order, as kallsyms lists each. A symbol that is missing or cannot be told
- * apart from a namesake stops the build.
+ * apart from a namesake stops the build, with the way out.
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -19,13 +19,72 @@
 
 static int refuse(struct kb *kb, int err, const char *name, const char *what, const char *src)
 {
+	bool fn = !strcmp(what, "function");
+
 	if (err == -EEXIST)
 		return kb_fail(&kb->err, KB_EREFUSED,
-			       "%s: %s '%s' is ambiguous: several kernel symbols share the name and the neighbours of %s's symbols do not single one out; refusing to guess",
-			       src, what, name, src);
+			       "%s: %s '%s' is ambiguous: several kernel symbols share the name and the neighbours of %s's symbols do not single one out; refusing to guess: %s",
+			       src, what, name, src,
+			       fn ? "patch its callers instead" : "keep the changed code from using it directly");
 	return kb_fail(&kb->err, KB_EREFUSED,
-		       "%s: %s '%s' is not in the symbol table of the kernel or the patched module (inlined or renamed in the running kernel?); table: %s",
-		       src, what, name, kb->sysmap);
+		       "%s: %s '%s' is not in the symbol table of the kernel or the patched module (inlined or renamed in the running kernel?); table: %s; %s",
+		       src, what, name, kb->sysmap,
+		       fn ? "patch the functions it was inlined into instead"
+			  : "copy it into the patch under a new name, so the module carries it");
+}
+
+/* Whether the object at PATH defines a global NAME; -1 when it cannot be read. */
+static int defines(const char *path, const char *name)
+{
+	struct objsyms os;
+	const struct objsym *y;
+	int ret;
+
+	if (!path || objsyms_load(path, &os))
+		return -1;
+	y = objsyms_find(&os, name);
+	ret = y && !y->local;
+	objsyms_free(&os);
+	return ret;
+}
+
+/*
+ * A global symbol that neither Module.symvers nor the symbol table has:
+ * the running kernel lacks it, typically because another change of the
+ * same release added it. Another changed object of these patches may carry
+ * it into the module, and then the module's own link resolves it. If one
+ * of the patched files defines it but nothing carries it, that file is
+ * named: a new function travels only with a changed function of its own
+ * file that calls it. Refused here, before linking, rather than as an
+ * undefined symbol at modpost.
+ */
+static int missing_global(struct kb *kb, const struct kb_object *o, const char *name,
+			  const char *what)
+{
+	const char *provider = NULL;
+
+	for (size_t i = 0; i < kb->nobjs; i++) {
+		const struct kb_object *p = &kb->objs[i];
+
+		if (p == o)
+			continue;
+		if (p->changed && defines(p->out, name) == 1) {
+			if (kb->verbose)
+				kb_progress(kb, "symbol %s: defined in the module (carried from %s)", name,
+					    p->src);
+			return 0;
+		}
+		if (!provider && defines(p->patched, name) == 1)
+			provider = p->src;
+	}
+	/* a variable the kernel lacks has no state to share: a static copy would do as well */
+	if (provider)
+		return kb_fail(&kb->err, KB_EREFUSED,
+			       "%s: symbol '%s' is not in the running kernel; %s of these patches defines it, but the module carries new code and data only with a changed function of its own file that uses them: define '%s' (static) in %s instead",
+			       o->src, name, provider, name, o->src);
+	return kb_fail(&kb->err, KB_EREFUSED,
+		       "%s: symbol '%s' is not in the running kernel (neither Module.symvers nor %s has it), so the fix needs %s this kernel lacks, perhaps added by another change of its release: add that change to the patches, or define '%s' (static) in %s",
+		       o->src, name, kb->sysmap, what, name, o->src);
 }
 
 static int add_ref(struct kb *kb, const char *name, const char *objname, unsigned long pos)
@@ -64,7 +123,7 @@ static int add_ref(struct kb *kb, const char *name, const char *objname, unsigne
  * vmlinux; each kind goes to its own .klp.rela section.
  */
 static int resolve_symbol(struct kb *kb, struct kb_object *o, const struct ksyms *modks,
-			  const struct objsyms *os, const char *name, bool local)
+			  const struct objsyms *os, const char *name, bool local, const char *what)
 {
 	const char *exporter = local ? NULL : symvers_find(&kb->symvers, name);
 	unsigned long pos;
@@ -83,11 +142,15 @@ static int resolve_symbol(struct kb *kb, struct kb_object *o, const struct ksyms
 		if (err == -EEXIST || local)
 			return refuse(kb, err, name, "symbol", o->src);
 		err = ksyms_sympos(&kb->ksyms, name, false, NULL, &pos);
+		if (err == -ENOENT)
+			return missing_global(kb, o, name, what);
 		if (err)
 			return refuse(kb, err, name, "symbol", o->src);
 		return add_ref(kb, name, "vmlinux", pos);
 	}
 	err = ksyms_sympos(&kb->ksyms, name, local, os, &pos);
+	if (err == -ENOENT && !local)
+		return missing_global(kb, o, name, what);
 	if (err)
 		return refuse(kb, err, name, "symbol", o->src);
 	return add_ref(kb, name, o->objname, pos);
@@ -114,8 +177,8 @@ static int resolve_object(struct kb *kb, struct kb_object *o)
 		goto out;
 	}
 	for (size_t i = 0; !ret && i < json_object_array_length(syms); i++) {
-		struct json_object *s = json_object_array_get_idx(syms, i), *n, *b, *x;
-		const char *name;
+		struct json_object *s = json_object_array_get_idx(syms, i), *n, *b, *x, *t;
+		const char *name, *type;
 		bool local;
 
 		if (!json_object_object_get_ex(s, "name", &n) ||
@@ -134,7 +197,11 @@ static int resolve_object(struct kb *kb, struct kb_object *o)
 				      o->src, name);
 			break;
 		}
-		ret = resolve_symbol(kb, o, module ? &modks : NULL, &os, name, local);
+		/* an undefined extern has no type ("notype"): the kind is known only when defined */
+		type = json_object_object_get_ex(s, "type", &t) ? json_object_get_string(t) : "";
+		ret = resolve_symbol(kb, o, module ? &modks : NULL, &os, name, local,
+				     !strcmp(type, "func") ? "code" :
+				     !strcmp(type, "object") ? "a variable" : "code or data");
 	}
 	for (size_t i = 0; !ret && i < kb->nfuncs; i++) {
 		struct kb_func *f = &kb->funcs[i];
@@ -170,7 +237,7 @@ static int resolve_template_symbols(struct kb *kb)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (ksyms_sympos(&kb->ksyms, names[i], false, NULL, &pos))
 			return kb_fail(&kb->err, KB_EREFUSED,
-				       "%s has no global '%s', which a patch of a module needs to clear its relocations when the module is removed",
+				       "%s has no global '%s', which a patch of a module needs to clear its relocations when the module is removed; pass --symbols the kernel's real System.map, or patch only vmlinux code",
 				       kb->sysmap, names[i]);
 		if (add_ref(kb, names[i], "vmlinux", pos))
 			return -1;

@@ -58,7 +58,8 @@ int kd_author_sections(struct dctx *c)
 		if (len) {
 			if (starts(name, ".kpatch."))
 				return kd_refuse(c, "%s: KPATCH_IGNORE_SECTION cannot name the author "
-					      "macros' own sections", name);
+					      "macros' own sections; name the section to leave out",
+					      name);
 			if ((s = kelf_find_section(c->patched, name)))
 				DSEC(s)->cls = DC_IGNORE;
 			if ((s = kelf_find_section(c->orig, name)))
@@ -79,7 +80,8 @@ static int mark_all(struct dctx *c, const char *secname, bool want_func, bool *(
 		struct dsym *d = marker_target(c, &s->relas[i]);
 
 		if (!d || (want_func && d->sym->type != STT_FUNC))
-			return kd_refuse(c, "%s: entry %zu does not point at a %s", secname, i,
+			return kd_refuse(c, "%s: entry %zu does not point at a %s; give the macro "
+				      "one defined in this file", secname, i,
 				      want_func ? "function" : "function or variable");
 		*flag(d) = true;
 		kd_dlog(c, "%s %s: marked by %s", d->sym->type == STT_FUNC ? "function" : "variable",
@@ -114,7 +116,8 @@ static int add_callback(struct dctx *c, const char *type, struct dsym *d)
 	for (size_t i = 0; i < res->ncallbacks; i++)
 		if (!strcmp(res->callbacks[i].type, type))
 			return kd_refuse(c, "%s: a second %s callback (%s is one already); an object "
-				      "has one of each kind", d->sym->name, type,
+				      "has one of each kind: call both from one callback",
+				      d->sym->name, type,
 				      res->callbacks[i].symbol);
 	v = realloc(res->callbacks, (res->ncallbacks + 1) * sizeof(*v));
 	if (!v)
@@ -154,9 +157,11 @@ int kd_author_callbacks(struct dctx *c)
 			struct dsym *d = marker_target(c, &s->relas[j]);
 
 			if (!d || d->sym->type != STT_FUNC)
-				return kd_refuse(c, "%s: entry %zu does not point at a function", s->name, j);
+				return kd_refuse(c, "%s: entry %zu does not point at a function; give the "
+					      "macro a function defined in this file", s->name, j);
 			if (DSEC(d->sym->sec)->cls != DC_TEXT)
-				return kd_refuse(c, "%s: a %s callback must be ordinary code (section %s)",
+				return kd_refuse(c, "%s: a %s callback must be ordinary code (section %s); "
+					      "drop its __init or section attribute",
 					      d->sym->name, type, d->sym->sec->name);
 			if (add_callback(c, type, d))
 				return -1;

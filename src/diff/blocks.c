@@ -66,8 +66,9 @@ int kd_carry_block(struct dctx *c, struct kelf_sec *ts, int64_t start)
 	size_t i;
 
 	if (start < 0 || (uint64_t)start > ts->size)
-		return kd_refuse(c, "%s: reference outside the section (offset %lld)", ts->name,
-			      (long long)start);
+		return kd_refuse(c, "%s: reference outside the section (offset %lld); the object "
+			      "is inconsistent: rebuild it with the kernel's compiler and flags",
+			      ts->name, (long long)start);
 	/* an empty replacement sits at the very end */
 	if ((uint64_t)start == ts->size)
 		return 0;

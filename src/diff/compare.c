@@ -114,20 +114,27 @@ static const char *class_word(const struct kelf_sym *y)
 }
 
 /*
- * --skip-init: changed or new __init code or data is left out. It ran at
- * boot (or never will again), so the patch applies its runtime part only;
- * the names go into one warning line.
+ * Changed or new __init/__exit code or data is never carried: it ran at
+ * boot (or runs only at exit). It is noted here and judged once the rest of
+ * the object is compared (diff.c): alone it is nothing to patch; next to a
+ * runtime change it is a refusal naming --skip-init, or with --skip-init a
+ * warning naming what was left out.
  */
-static int skip_init(struct dctx *c, struct dsym *d)
+static int note_init(struct dctx *c, struct dsym *d)
 {
-	size_t len = strlen(c->skipped_init);
+	char *names = c->res->init;
+	size_t len = strlen(names);
 
 	d->status = DS_SAME;
+	c->init_changed = true;
 	if (d->child)
 		return 0;
-	snprintf(c->skipped_init + len, sizeof(c->skipped_init) - len, "%s%s%s",
+	if (!c->first_init)
+		c->first_init = d;
+	snprintf(names + len, sizeof(c->res->init) - len, "%s%s%s",
 		 len ? ", " : "", d->sym->name, d->sym->type == STT_FUNC ? "()" : "");
-	kd_dlog(c, "%s %s: __init, changed, left out (--skip-init)", class_word(d->sym), d->sym->name);
+	kd_dlog(c, "%s %s: __init/__exit, %s, not carried%s", class_word(d->sym), d->sym->name,
+		d->twin ? "changed" : "new", c->opts->skip_init ? " (--skip-init)" : "");
 	return 0;
 }
 
@@ -139,22 +146,19 @@ static int compare_symbol(struct dctx *c, struct dsym *d)
 	if (d->ignored || (d->child && d->parent && d->parent->ignored)) {
 		if (!d->twin && !d->child)
 			return kd_refuse(c, "%s: KPATCH_IGNORE_FUNCTION names a new function; only an "
-				      "existing function can be left unpatched", y->name);
+				      "existing function can be left unpatched: remove the marker",
+				      y->name);
 		d->status = DS_SAME;
 		kd_dlog(c, "%s %s: ignored (KPATCH_IGNORE_FUNCTION)", class_word(y), y->name);
 		return 0;
 	}
-	if (cls == DC_INIT && c->opts->skip_init && (!d->twin || !kd_sym_range_equal(c, y, d->twin->sym)))
-		return skip_init(c, d);
+	if (cls == DC_INIT && (!d->twin || !kd_sym_range_equal(c, y, d->twin->sym)))
+		return note_init(c, d);
 	if (!d->twin) {
 		d->status = DS_NEW;
 		if (cls == DC_OTHER)
 			return kd_refuse(c, "%s: new %s in a section the differ does not understand; "
 				      "keep the patch out of it", y->sec->name, y->name);
-		if (cls == DC_INIT)
-			return kd_refuse(c, "%s: new __init/__exit %s: init code and data run only at boot; "
-				      "put the change in a function that runs after boot",
-				      y->name, class_word(y));
 		kd_dlog(c, "%s %s: new", class_word(y), y->name);
 		return 0;
 	}
@@ -169,10 +173,6 @@ static int compare_symbol(struct dctx *c, struct dsym *d)
 		return 0;
 	}
 	switch (cls) {
-	case DC_INIT:
-		return kd_refuse(c, "%s: changed __init/__exit %s: it ran at boot and cannot be "
-			      "patched; change the code that runs after boot instead",
-			      y->name, class_word(y));
 	case DC_DATA:
 	case DC_STRINGS:
 		if (y->type != STT_FUNC && d->forced) {
@@ -320,7 +320,8 @@ refuse:
 	if (f->promoted_by)
 		return kd_refuse(c, "%s: changed function has no ftrace entry (notrace, no __fentry__ "
 			      "call) and %s; it must change because it calls the changed notrace "
-			      "function %s, so %s cannot be applied by patching its callers",
+			      "function %s, so %s cannot be applied by patching its callers: "
+			      "put the change in a new function that patched callers call instead",
 			      f->sym->name, why, f->promoted_by->sym->name, f->promoted_by->sym->name);
 	return kd_refuse(c, "%s: changed function has no ftrace entry (notrace, no __fentry__ "
 		      "call) and %s; patch its callers instead", f->sym->name, why);

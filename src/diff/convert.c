@@ -162,7 +162,8 @@ static int convert_place(struct dctx *c, const struct kelf_rela *r, bool in_code
 			return *out ? 0 : -1;
 		}
 		return kd_refuse(c, "%s: reference to an unnamed location (offset %lld) the "
-			      "differ cannot map to a symbol", ts->name,
+			      "differ cannot map to a symbol; keep the change away from the code "
+			      "that makes it", ts->name,
 			      (long long)kelf_rela_target_offset(r, in_code));
 	}
 	*named = y;
@@ -192,7 +193,8 @@ int kd_convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
 	d = DSYM(t);
 	if (DSEC(t->sec)->cls == DC_INIT)
 		return kd_refuse(c, "%s: carried code references __init/__exit symbol %s, which is "
-			      "freed after boot", t->sec->name, t->name);
+			      "freed after boot; keep the changed code from using it, or copy what "
+			      "it needs into code that is not __init", t->sec->name, t->name);
 	if (d->carry) {
 		*out = kd_carry_symbol(c, d);
 		return *out ? 0 : -1;
@@ -210,7 +212,8 @@ int kd_convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
 		return *out ? 0 : -1;
 	}
 	if (t->type == STT_FUNC)
-		return kd_refuse(c, "%s: new function not carried (internal error)", t->name);
+		return kd_refuse(c, "%s: new function not carried (internal error); report it with "
+			      "both objects (kpatch-build --keep-tmp keeps them)", t->name);
 	if (unpaired_namesake(c, d))
 		return kd_refuse(c, "%s: cannot tell which variable of the original object it is (%s "
 			      "is unpaired too), so its state would be lost; give the new "

@@ -103,6 +103,32 @@ void kdiff_result_free(struct kdiff_result *res)
 	res->nfunctions = res->nsymbols = 0;
 }
 
+/*
+ * Changed boot-time code (compare.c left it out). Alone, there is nothing
+ * to patch at runtime: the fix takes effect in the kernel that boots next,
+ * a distinct outcome rather than a refusal. Next to a runtime change, the
+ * runtime part can be applied with --skip-init, which the refusal names.
+ */
+static int judge_init(struct dctx *c)
+{
+	const struct dsym *d = c->first_init;
+
+	if (!c->nchanged) {
+		c->init_only = true;
+		snprintf(c->res->msg, sizeof(c->res->msg),
+			 "nothing to patch at runtime: the change is in boot-time code only (__init/__exit: %s)",
+			 c->res->init);
+		return 0;
+	}
+	if (c->opts->skip_init)
+		return kd_warn(c, "init code not applied (it already ran at boot): %s", c->res->init);
+	return kd_refuse(c, "%s: %s __init/__exit %s: boot-time code cannot be patched, and the "
+			 "patch also changes code that runs after boot; rebuild with --skip-init to "
+			 "apply that part alone (%s left out)",
+			 d ? d->sym->name : "init code", d && !d->twin ? "new" : "changed",
+			 d && d->sym->type != STT_FUNC ? "variable" : "function", c->res->init);
+}
+
 static int run(struct dctx *c, const char *orig_path, const char *patched_path)
 {
 	struct kelf_err err = { "" };
@@ -122,14 +148,13 @@ static int run(struct dctx *c, const char *orig_path, const char *patched_path)
 	if (kd_author_sections(c) || kd_correlate(c) || kd_check_same_object(c) || kd_author_symbols(c) || kd_compare_objects(c) ||
 	    kd_check_exports(c))
 		return -1;
-	if (c->skipped_init[0] &&
-	    kd_warn(c, "init code not applied (it already ran at boot): %s", c->skipped_init))
+	if (c->init_changed && judge_init(c))
 		return -1;
 	if (!c->nchanged)
 		return 0;
 	/* static locals last: a variable correlation could not pair is the better reason */
-	if (kd_author_callbacks(c) || kd_carry_functions(c) || kd_carry_special_sections(c) ||
-	    kd_prune_externals(c) || kd_check_static_locals(c))
+	if (kd_author_callbacks(c) || kd_warn_kthread_mains(c) || kd_carry_functions(c) ||
+	    kd_carry_special_sections(c) || kd_prune_externals(c) || kd_check_static_locals(c))
 		return -1;
 	/* like every compiled object: no executable stack wanted */
 	if (!kelf_add_section(c->out, ".note.GNU-stack",
@@ -152,7 +177,7 @@ enum kdiff_status kdiff_run(const char *orig_path, const char *patched_path,
 	if (run(&c, orig_path, patched_path))
 		st = c.refused ? KDIFF_REFUSED : KDIFF_ERROR;
 	else
-		st = c.nchanged ? KDIFF_CHANGED : KDIFF_NO_CHANGE;
+		st = c.nchanged ? KDIFF_CHANGED : c.init_only ? KDIFF_INIT_ONLY : KDIFF_NO_CHANGE;
 	if (st == KDIFF_CHANGED) {
 		res->out = c.out;
 		c.out = NULL;

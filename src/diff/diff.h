@@ -25,6 +25,12 @@ enum kdiff_status {
 	KDIFF_ERROR = 1,
 	KDIFF_NO_CHANGE = 3,
 	KDIFF_REFUSED = 4,
+	/*
+	 * Only __init/__exit code or data changed: it ran at boot (or runs at
+	 * exit), so nothing is to be patched at runtime. Not a refusal: the
+	 * fix is in the kernel that boots next, not in the running one.
+	 */
+	KDIFF_INIT_ONLY = 9,
 };
 
 struct kdiff_entry_size {
@@ -97,8 +103,13 @@ struct kdiff_result {
 	size_t nfunctions;
 	struct kdiff_symbol *symbols;	/* every undefined symbol of out */
 	size_t nsymbols;
-	/* KDIFF_REFUSED: "<function or section>: <reason>"; KDIFF_ERROR: what failed */
+	/*
+	 * KDIFF_REFUSED: "<function or section>: <reason>"; KDIFF_INIT_ONLY:
+	 * why nothing is patched; KDIFF_ERROR: what failed
+	 */
 	char msg[512];
+	/* The changed __init/__exit code, "f(), g()", whatever the status */
+	char init[384];
 };
 
 enum kdiff_status kdiff_run(const char *orig_path, const char *patched_path,
@@ -121,9 +132,12 @@ void kdiff_exports_free(struct kdiff_exports *ex);
 int kdiff_manifest_write(const struct kdiff_result *res, const char *object,
 			 const char *path, char *msg, size_t msglen);
 
-/* result.c: {"status": "refused", "code": 4, "reason": "..."} */
+/*
+ * result.c: {"status": "refused", "code": 4, "reason": "...", "init": "f()"};
+ * INIT (may be NULL or empty) names the changed boot-time code.
+ */
 const char *kdiff_status_name(enum kdiff_status st);
 int kdiff_result_write(const char *path, enum kdiff_status st, const char *reason,
-		       char *msg, size_t msglen);
+		       const char *init, char *msg, size_t msglen);
 
 #endif

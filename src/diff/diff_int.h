@@ -71,7 +71,14 @@ struct dctx {
 	size_t npend, pend_cap;
 	int nchanged;
 	bool refused;
-	char skipped_init[512];		/* --skip-init: what was left out */
+	/*
+	 * Changed or new __init/__exit code and data, never carried: its names
+	 * are in res->init. Whether that is a refusal, a warning (--skip-init)
+	 * or KDIFF_INIT_ONLY depends on what else changed (diff.c).
+	 */
+	bool init_changed;
+	bool init_only;			/* nothing else changed: KDIFF_INIT_ONLY */
+	struct dsym *first_init;	/* named in the refusal */
 };
 
 static inline struct dsec *DSEC(const struct kelf_sec *s)
@@ -148,6 +155,9 @@ int kd_check_static_locals(struct dctx *c);
 
 /* ksymtab.c */
 int kd_check_exports(struct dctx *c);
+
+/* kthread.c */
+int kd_warn_kthread_mains(struct dctx *c);
 
 /* special.c */
 int kd_carry_special_sections(struct dctx *c);

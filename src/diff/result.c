@@ -20,6 +20,7 @@ static const struct {
 	{ KDIFF_ERROR, "error" },
 	{ KDIFF_NO_CHANGE, "no-change" },
 	{ KDIFF_REFUSED, "refused" },
+	{ KDIFF_INIT_ONLY, "init-only" },
 };
 
 const char *kdiff_status_name(enum kdiff_status st)
@@ -31,7 +32,7 @@ const char *kdiff_status_name(enum kdiff_status st)
 }
 
 int kdiff_result_write(const char *path, enum kdiff_status st, const char *reason,
-		       char *msg, size_t msglen)
+		       const char *init, char *msg, size_t msglen)
 {
 	json_object *root = json_object_new_object();
 	int ret = 0;
@@ -44,6 +45,9 @@ int kdiff_result_write(const char *path, enum kdiff_status st, const char *reaso
 	json_object_object_add(root, "code", json_object_new_int(st));
 	if (reason && *reason)
 		json_object_object_add(root, "reason", json_object_new_string(reason));
+	/* the driver names it when another object's runtime change needs --skip-init */
+	if (init && *init)
+		json_object_object_add(root, "init", json_object_new_string(init));
 	if (json_object_to_file_ext(path, root, JSON_C_TO_STRING_PLAIN |
 				    JSON_C_TO_STRING_NOSLASHESCAPE)) {
 		snprintf(msg, msglen, "%s: cannot write: %s", path, json_util_get_last_err());

@@ -215,7 +215,8 @@ static int filter_section(struct dctx *c, struct kelf_sec *s, bool *keep,
 	n = s->size / e;
 	if (follow && nfollow != n)
 		return kd_refuse(c, "%s: %zu entries but .orc_unwind_ip has %zu; the object "
-			      "is inconsistent", s->name, n, nfollow);
+			      "is inconsistent: rebuild it with the kernel's compiler and flags",
+			      s->name, n, nfollow);
 	for (i = 0; i < n; i++) {
 		struct kelf_sym *f = follow ? NULL : entry_owner(c, s, i, e);
 
@@ -291,7 +292,7 @@ int kd_carry_special_sections(struct dctx *c)
 			rc = kd_fail(c, "out of memory");
 		} else if (!ip) {
 			rc = kd_refuse(c, ".orc_unwind: present without .orc_unwind_ip; the object "
-				    "is inconsistent");
+				    "is inconsistent: rebuild it with the kernel's compiler and flags");
 		} else {
 			rc = filter_section(c, orc, keep, ip_keep, ip_n);
 		}

@@ -24,6 +24,8 @@
  */
 static const char *result_path;
 static bool result_checked;
+/* The changed boot-time code of the run, for the result file's "init" */
+static const char *result_init;
 
 /*
  * The one place kpatch-diff reports how a run ended: one line on stderr
@@ -42,7 +44,8 @@ static int __attribute__((format(printf, 2, 3))) d_end(enum kdiff_status st, con
 		va_end(ap);
 		fprintf(stderr, "kpatch-diff: %s\n", line);
 	}
-	if (result_path && result_checked && kdiff_result_write(result_path, st, line, msg, sizeof(msg))) {
+	if (result_path && result_checked && kdiff_result_write(result_path, st, line, result_init, msg,
+								   sizeof(msg))) {
 		fprintf(stderr, "kpatch-diff: --result %s\n", msg);
 		return KDIFF_ERROR;
 	}
@@ -74,7 +77,8 @@ static void usage(FILE *f)
 		"  -x, --exports FILE         the kernel's Module.symvers: refuse jump-label\n"
 		"                             and static-call keys it does not export\n"
 		"  -s, --skip-init            leave changed __init code and data out (it ran\n"
-		"                             at boot) instead of refusing; a warning names it\n"
+		"                             at boot) instead of refusing a patch that also\n"
+		"                             changes runtime code; a warning names it\n"
 		"  -v, --verbose              print every decision to stderr\n"
 		"  -h, --help                 this text\n"
 		"      --version              print the version\n"
@@ -82,7 +86,8 @@ static void usage(FILE *f)
 		"Exit status: 0 changed (outputs written), 1 usage or I/O error, an\n"
 		"input that is not a well-formed object, an output that is an input, or\n"
 		"two objects that are not one object before and after a patch,\n"
-		"3 no functional change, 4 the change cannot be live patched.\n"
+		"3 no functional change, 4 the change cannot be live patched,\n"
+		"9 nothing to patch at runtime: only boot-time (__init/__exit) code changed.\n"
 		"Warnings (\"kpatch-diff: NAME: warning: ...\") say what was applied with a\n"
 		"caveat: an export not added, init code left out, a forced change.\n"
 		"Author macros (kpatch-author.h) are described in kpatch-author(7).\n");
@@ -186,6 +191,7 @@ static int run(const char *orig, const char *patched, const char *out, const cha
 	int rc;
 
 	st = kdiff_run(orig, patched, opts, &res);
+	result_init = res.init;
 	switch (st) {
 	case KDIFF_CHANGED:
 		for (size_t i = 0; i < res.nwarnings; i++)
@@ -203,6 +209,7 @@ static int run(const char *orig, const char *patched, const char *out, const cha
 		rc = d_end(st, "%s: no functional change", name);
 		break;
 	case KDIFF_REFUSED:
+	case KDIFF_INIT_ONLY:
 		rc = d_end(st, "%s: %s", name, res.msg);
 		break;
 	default:
@@ -210,6 +217,7 @@ static int run(const char *orig, const char *patched, const char *out, const cha
 		break;
 	}
 	kdiff_result_free(&res);
+	result_init = NULL;
 	return rc;
 }
 

@@ -6,3 +6,5 @@ $(foreach t,$(BUILD_TESTS),$(eval $(t): $(BUILD)/obj/tests/unit/$(notdir $(t)).o
 UNIT_TESTS += $(BUILD_TESTS)
 # test_build_output runs the program itself.
 $(BUILD)/test/test_build_output: | $(BUILD)/bin/kpatch-build
+# test_build_differ runs the differ.
+$(BUILD)/test/test_build_differ: | $(BUILD)/bin/kpatch-diff

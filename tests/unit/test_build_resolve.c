@@ -37,7 +37,7 @@ static char *write_sysmap(const char *extra)
 
 struct fixture {
 	struct kb kb;
-	struct kb_object obj;
+	struct kb_object obj, objs[2];	/* objs: a patch of two files */
 	struct kb_func func;
 };
 
@@ -78,6 +78,12 @@ static void free_kb(struct fixture *f)
 	free(f->kb.sysmap);
 	free(f->obj.orig);
 	free(f->obj.manifest);
+	for (int i = 0; i < 2; i++) {
+		free(f->objs[i].orig);
+		free(f->objs[i].patched);
+		free(f->objs[i].out);
+		free(f->objs[i].manifest);
+	}
 	fx_cleanup();
 }
 
@@ -136,12 +142,109 @@ static void kernel_without_text_poke_is_refused(void **state)
 	free_kb(&f);
 }
 
+/*
+ * A patch of x/show.c whose show() now calls new_helper(), which the
+ * running kernel lacks; y/other.c is the patch set's other file. Its
+ * PATCHED source, and OUT (the differ's output, NULL: no functional
+ * change), decide whether anything provides new_helper.
+ */
+static void setup_two_files(struct fixture *f, const char *patched, const char *out)
+{
+	struct kb_object *a = &f->objs[0], *b = &f->objs[1];
+
+	setup_kb(f, "vmlinux", "");
+	a->src = "x/show.c";
+	a->objname = "vmlinux";
+	a->orig = strdup(fx_compile("show2", "int show(void *m) { return 0; }\n"));
+	a->manifest = strdup(fx_write("show2.json",
+		"{\"object\":\"vmlinux\",\"functions\":[{\"name\":\"show\",\"change\":\"changed\"}],"
+		"\"symbols\":[{\"name\":\"new_helper\",\"bind\":\"global\",\"type\":\"func\"}]}"));
+	a->changed = true;
+	b->src = "y/other.c";
+	b->objname = "vmlinux";
+	b->orig = strdup(fx_compile("other-orig", "int other(void) { return 1; }\n"));
+	b->patched = strdup(fx_compile("other-patched", patched));
+	if (out) {
+		b->out = strdup(fx_compile("other-out", out));
+		b->manifest = strdup(fx_write("other.json",
+			"{\"object\":\"vmlinux\",\"functions\":[],\"symbols\":[]}"));
+		b->changed = true;
+	}
+	f->kb.objs = f->objs;
+	f->kb.nobjs = 2;
+}
+
+static void assert_refused_with(struct fixture *f, const char *a, const char *b)
+{
+	assert_int_equal(kb_resolve(&f->kb), -1);
+	assert_int_equal(f->kb.err.code, KB_EREFUSED);
+	if (!strstr(f->kb.err.msg, a) || (b && !strstr(f->kb.err.msg, b)))
+		fail_msg("expected \"%s\" and \"%s\" in: %s", a, b ? b : "", f->kb.err.msg);
+}
+
+/* No file of the patches defines it: refused before linking, naming it. */
+static void symbol_missing_from_kernel_is_refused(void **state)
+{
+	struct fixture f;
+
+	setup_two_files(&f, "int other(void) { return 2; }\n", NULL);
+	assert_refused_with(&f, "x/show.c: symbol 'new_helper' is not in the running kernel (neither "
+			    "Module.symvers nor ", "add that change to the patches, or define "
+			    "'new_helper' (static) in x/show.c");
+	assert_null(strstr(f.kb.err.msg, "y/other.c"));
+	/* the manifest says it is a function */
+	assert_non_null(strstr(f.kb.err.msg, "so the fix needs code this kernel lacks"));
+	assert_int_equal(f.kb.nrefs, 0);
+	free_kb(&f);
+}
+
+/* The other file defines it, but nothing there is carried: that file is named. */
+static void symbol_defined_by_uncarried_file_names_it(void **state)
+{
+	struct fixture f;
+
+	setup_two_files(&f, "int other(void) { return 1; }\nint new_helper(void) { return 3; }\n", NULL);
+	assert_refused_with(&f, "x/show.c: symbol 'new_helper' is not in the running kernel; y/other.c "
+			    "of these patches defines it", "define 'new_helper' (static) in x/show.c instead");
+	free_kb(&f);
+}
+
+/* A static namesake in the other file provides nothing: the module cannot link to it. */
+static void static_namesake_is_not_a_provider(void **state)
+{
+	struct fixture f;
+
+	setup_two_files(&f, "static int new_helper(void) { return 3; }\n"
+			"int other(void) { return new_helper(); }\n", NULL);
+	assert_refused_with(&f, "x/show.c: symbol 'new_helper' is not in the running kernel (neither", NULL);
+	free_kb(&f);
+}
+
+/* The other file's changed code carries it: the module's own link resolves it. */
+static void symbol_carried_by_other_file_links_in_the_module(void **state)
+{
+	struct fixture f;
+	const char *src = "int new_helper(void) { return 3; }\n"
+			  "int other(void) { return new_helper() + 1; }\n";
+
+	setup_two_files(&f, src, src);
+	if (kb_resolve(&f.kb))
+		fail_msg("%s", f.kb.err.msg);
+	/* neither exported nor a livepatch relocation: defined in the module */
+	assert_null(find_ref(&f.kb, "new_helper"));
+	free_kb(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(module_patch_references_text_poke),
 		cmocka_unit_test(vmlinux_patch_needs_no_template_symbols),
 		cmocka_unit_test(kernel_without_text_poke_is_refused),
+		cmocka_unit_test(symbol_missing_from_kernel_is_refused),
+		cmocka_unit_test(symbol_defined_by_uncarried_file_names_it),
+		cmocka_unit_test(static_namesake_is_not_a_provider),
+		cmocka_unit_test(symbol_carried_by_other_file_links_in_the_module),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -23,20 +24,65 @@ static void assert_refused(struct fx *f, const char *orig, const char *patched,
 		fail_msg("message lacks \"%s\": %s", reason, f->res.msg);
 }
 
-#define INIT_SRC(s) \
+#define INIT_SRC(s, show) \
 	"int __init setup_thing(void) { seq_puts(0, \"" s "\"); return 0; }\n" \
-	"int show(struct seq_file *m) { seq_puts(m, \"show\"); return 0; }\n"
+	"int show(struct seq_file *m) { seq_puts(m, \"" show "\"); return 0; }\n"
 
+/* Boot-time and runtime code changed: the way out is --skip-init. */
 static void changed_init_code(void **state)
 {
-	assert_refused(*state, INIT_SRC("one"), INIT_SRC("two"), "setup_thing", "__init");
+	assert_refused(*state, INIT_SRC("one", "show"), INIT_SRC("two", "shown"), "setup_thing",
+		       "changed __init/__exit function: boot-time code cannot be patched");
+	assert_non_null(strstr(((struct fx *)*state)->res.msg,
+			       "rebuild with --skip-init to apply that part alone (setup_thing() left out)"));
 }
 
 static void new_init_code(void **state)
 {
-	assert_refused(*state, INIT_SRC("one"),
-		       INIT_SRC("one") "int __init more_setup(void) { seq_puts(0, \"m\"); return 1; }\n",
-		       "more_setup", "__init");
+	assert_refused(*state, INIT_SRC("one", "show"),
+		       INIT_SRC("one", "shown") "int __init more_setup(void) { seq_puts(0, \"m\"); return 1; }\n",
+		       "more_setup", "new __init/__exit function");
+	assert_non_null(strstr(((struct fx *)*state)->res.msg, "--skip-init"));
+}
+
+static void assert_boot_only(struct fx *f, const char *orig, const char *patched, const char *names)
+{
+	char want[300];
+
+	assert_int_equal(fx_diff(f, orig, patched), KDIFF_INIT_ONLY);
+	assert_null(f->res.out);
+	assert_int_equal(f->res.nfunctions, 0);
+	snprintf(want, sizeof(want), "nothing to patch at runtime: the change is in boot-time "
+		 "code only (__init/__exit: %s)", names);
+	assert_string_equal(f->res.msg, want);
+	assert_string_equal(f->res.init, names);
+}
+
+/* Only boot-time code changed: not a refusal, nothing to patch (names in symbol-table order). */
+static void changed_init_code_only(void **state)
+{
+	assert_boot_only(*state, INIT_SRC("one", "show"), INIT_SRC("two", "show"), "setup_thing()");
+}
+
+static void new_init_code_only(void **state)
+{
+	assert_boot_only(*state, INIT_SRC("one", "show"),
+			 INIT_SRC("two", "show") "int __init more_setup(void) { return 1; }\n"
+			 "static int boot_flag __attribute__((section(\".init.data\"))) = 3;\n"
+			 "int __init flag_setup(void) { return boot_flag; }\n",
+			 "boot_flag, setup_thing(), more_setup(), flag_setup()");
+}
+
+#define EXIT_FN(s) \
+	"void __attribute__((section(\".exit.text\"), cold)) teardown(void) " \
+	"{ seq_puts(0, \"" s "\"); }\n"
+
+/* __exit code runs only when built-in code would exit: never patched either. */
+static void changed_exit_code_only(void **state)
+{
+	assert_boot_only(*state,
+			 EXIT_FN("bye") INIT_SRC("a", "s"), EXIT_FN("ciao") INIT_SRC("a", "s"),
+			 "teardown()");
 }
 
 #define DATA_SRC(decl) decl "\nint get(void) { return limit[0]; }\n"
@@ -188,11 +234,52 @@ static void tool_prints_one_line_and_exits_4(void **state)
 	assert_int_equal(fx_sh("test ! -e %s && test ! -e %s", f->out, f->manifest), 0);
 }
 
+/* The tool: exit 9, one line, nothing written, the result file says init-only. */
+static void tool_boot_only_exits_9(void **state)
+{
+	struct fx *f = *state;
+
+	fx_compile(f, INIT_SRC("one", "show"), f->orig);
+	fx_compile(f, INIT_SRC("two", "show"), f->patched);
+	assert_int_equal(fx_sh("%s --object-name vmlinux %s %s -o %s --manifest %s --result %s/r.json "
+			       "2>%s/err", fx_tool(), f->orig, f->patched, f->out, f->manifest, f->dir,
+			       f->dir), 9);
+	assert_int_equal(fx_sh("test $(wc -l < %s/err) = 1", f->dir), 0);
+	assert_int_equal(fx_sh("grep -qx 'kpatch-diff: vmlinux: nothing to patch at runtime: the change "
+			       "is in boot-time code only (__init/__exit: setup_thing())' %s/err", f->dir), 0);
+	assert_int_equal(fx_sh("test ! -e %s && test ! -e %s", f->out, f->manifest), 0);
+	assert_int_equal(fx_sh("grep -qF '\"status\":\"init-only\",\"code\":9,' %s/r.json && "
+			       "grep -qF '\"init\":\"setup_thing()\"' %s/r.json", f->dir, f->dir), 0);
+	/* --skip-init asks to leave boot-time code out: still nothing to patch */
+	assert_int_equal(fx_sh("%s --skip-init -n vmlinux %s %s -o %s --manifest %s 2>/dev/null",
+			       fx_tool(), f->orig, f->patched, f->out, f->manifest), 9);
+}
+
+/* Mixed: exit 4, and the line names --skip-init. */
+static void tool_mixed_init_names_skip_init(void **state)
+{
+	struct fx *f = *state;
+
+	fx_compile(f, INIT_SRC("one", "show"), f->orig);
+	fx_compile(f, INIT_SRC("two", "shown"), f->patched);
+	assert_int_equal(fx_sh("%s --object-name vmlinux %s %s -o %s --manifest %s 2>%s/err",
+			       fx_tool(), f->orig, f->patched, f->out, f->manifest, f->dir), 4);
+	assert_int_equal(fx_sh("test $(wc -l < %s/err) = 1", f->dir), 0);
+	assert_int_equal(fx_sh("grep -q '^kpatch-diff: vmlinux: setup_thing: changed __init/__exit "
+			       "function: .*; rebuild with --skip-init to apply that part alone' %s/err",
+			       f->dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(changed_init_code, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(new_init_code, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(changed_init_code_only, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(new_init_code_only, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(changed_exit_code_only, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(tool_boot_only_exits_9, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(tool_mixed_init_names_skip_init, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_initial_value, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_bss_layout, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_read_mostly, fx_setup, fx_teardown),

@@ -122,12 +122,38 @@ expect 1 "differs from the config the cached tree was prepared with" -- -k "$k" 
 
 # Symbols: missing, ambiguous, placeholder table.
 grep -v ' saved_command_line$' "$smap" >"$t/map-missing"
-expect 4 "symbol 'saved_command_line' is not in the symbol table" -- -k "$k" \
+expect 4 "fs/proc/cmdline.c: symbol 'saved_command_line' is not in the running kernel (neither Module.symvers nor $t/map-missing has it)" -- -k "$k" \
 	--symbols "$t/map-missing" -o "$t" "$p/cmdline-string.patch"
 sed '/ cmdline_proc_show$/p' "$smap" | awk '$3 == "cmdline_proc_show" && n++ { $1 = "ffffffff81ffff00" } 1' |
 	sort >"$t/map-ambiguous"
 expect 4 "function 'cmdline_proc_show' is ambiguous" -- -k "$k" --symbols "$t/map-ambiguous" \
 	-o "$t" "$p/cmdline-string.patch"
+# A symbol the running kernel lacks: refused before linking (exit 4), not a modpost error.
+expect 4 "fs/proc/cmdline.c: symbol 'proc_cmdline_extra' is not in the running kernel" -- -k "$k" \
+	-o "$t" "$p/missing-symbol.patch"
+# Boot-time code only: nothing to patch at runtime, exit 9; next to a runtime change: --skip-init.
+expect 9 "nothing to patch at runtime: the change is in boot-time code only (fs/proc/cmdline.c: proc_cmdline_init())" -- \
+	-k "$k" -o "$t" "$p/init-code.patch"
+expect 4 "rebuild with --skip-init to apply that part alone" -- -k "$k" -o "$t" \
+	"$VM_TOP/tests/diff/author/init-skipped.patch"
+# A changed kernel thread's main function (khungtaskd's): built, with the way out in a warning.
+cat >"$t/kthread-main.patch" <<'P'
+--- a/kernel/hung_task.c
++++ b/kernel/hung_task.c
+@@ -362,7 +362,7 @@
+ {
+ 	unsigned long hung_last_checked = jiffies;
+ 
+-	set_user_nice(current, 0);
++	set_user_nice(current, 1);
+ 
+ 	for ( ; ; ) {
+ 		unsigned long timeout = sysctl_hung_task_timeout_secs;
+P
+out=$("$kb" -k "$k" -n kpt_cli_kthread -o "$t" "$t/kthread-main.patch" 2>&1) || fail "kthread-main: $out"
+grep -qx "kpatch-build: warning: kernel/hung_task.c: watchdog: a kernel thread's main function (hung_task_init() starts it with kthread_create_on_node()): patch the functions it calls instead; a transition never completes while the thread sleeps in it" <<<"$out" ||
+	fail "kthread-main: no warning naming watchdog and the way out: $out"
+echo "ok: a changed kernel thread's main function is built with a warning"
 # Debian's image package ships a one-line placeholder System.map.
 expect 1 "has only" -- -k "$k" --symbols "$(kernel_dir "$k")/System.map" -o "$t" "$p/cmdline-string.patch"
 

@@ -64,6 +64,8 @@ rc=$?
 [ $rc = 4 ] || fail "init-skipped without --skip-init: exit $rc, expected 4: $out"
 grep -q "proc_cmdline_init: changed __init" <<<"$out" ||
 	fail "init-skipped without --skip-init: the refusal does not name proc_cmdline_init: $out"
+grep -q "rebuild with --skip-init to apply that part alone" <<<"$out" ||
+	fail "init-skipped without --skip-init: the refusal does not name --skip-init as the way out: $out"
 [ ! -e "$mods/kpt_author_init_refused.ko" ] || fail "init-skipped: a module was left after the refusal"
 echo "ok: init-skipped: refused without --skip-init (exit 4)"
 out=$(build init-skipped --skip-init)

@@ -51,19 +51,20 @@ def _one_line(stdout, stderr, rc):
     return lines[-1] if lines else 'kpatch exited %d' % rc
 
 
-def run(module, args, json_out=True):
-    """Run kpatch [--json] ARGS...; the parsed document (json_out) or stdout.
+def run(module, args, document=True):
+    """Run kpatch --json ARGS...; the parsed document, or (stdout, stderr).
 
-    Raises KpatchError with kpatch's one-line error when it exits non-zero.
+    --json makes kpatch's error one JSON object on stdout. Commands that
+    print a document (status, info, list, check) give it parsed; the others
+    (install, load, uninstall) print nothing on success under --json, and
+    give (stdout, stderr) when document is false. Raises KpatchError with
+    kpatch's one-line error when it exits non-zero.
     """
-    cmd = [kpatch_bin(module)]
-    if json_out:
-        cmd.append('--json')
-    cmd.extend(args)
+    cmd = [kpatch_bin(module), '--json'] + list(args)
     rc, stdout, stderr = module.run_command(cmd, environ_update={'LC_ALL': 'C'})
     if rc != 0:
         raise KpatchError(_one_line(stdout, stderr, rc), rc, stdout, stderr, cmd)
-    if not json_out:
+    if not document:
         return stdout, stderr
     try:
         return json.loads(stdout)

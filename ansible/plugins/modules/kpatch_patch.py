@@ -210,10 +210,14 @@ def main():
             module.exit_json(after=after, **result)
         for args in commands:
             try:
-                run(module, args)
+                dummy, stderr = run(module, args, document=False)
             except KpatchError as err:
                 fail(module, err, name=name, kernel=krel, running_kernel=running, before=before,
                      changed=False, commands=result['commands'])
+            # kpatch's warnings (a unit it could not enable, ...) reach the report.
+            for line in stderr.splitlines():
+                if line.startswith('kpatch: warning: '):
+                    module.warn(line)
         result['after'], dummy = _state(module, name, krel, src if state != 'absent' else None)
         module.exit_json(**result)
     except KpatchError as err:

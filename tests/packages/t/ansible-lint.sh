@@ -27,6 +27,9 @@ for m in kpatch_patch kpatch_facts; do
 	expect_contains "$out" "EXAMPLES" "ansible-doc shows $m's examples"
 	expect_contains "$out" "RETURN VALUES" "ansible-doc shows $m's return values"
 done
+expect_rc 0 "ansible-doc -t role kpatch.fleet.canary" -- ansible-doc -t role kpatch.fleet.canary
+expect_contains "$out" "kpatch_module_src" "the role's variables are documented"
+expect_contains "$out" "kpatch_smoke_command" "the smoke command too"
 expect_rc 0 "ansible-doc lists the modules" -- ansible-doc -l kpatch.fleet
 expect_contains "$out" "kpatch.fleet.kpatch_patch" "kpatch_patch listed"
 expect_contains "$out" "kpatch.fleet.kpatch_facts" "kpatch_facts listed"

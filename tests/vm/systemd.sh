@@ -262,3 +262,257 @@ vm_tool_deb() {
 	[ -f "$deb" ] || { echo "make deb made no kpatch_*.deb in $debdir"; return 1; }
 	echo "$deb"
 }
+
+# --- Resident VMs reached over ssh (fleet tests) ---------------------------
+#
+# A resident VM boots its image and stays up, with sshd reachable from the
+# host only, on 127.0.0.1:PORT (QEMU user networking, restrict=on: the guest
+# reaches nothing, the host reaches its port 22 and nothing else). Several
+# run at once, each on its own image and port:
+#
+#   img=$(vm_sd_image web1) && vm_sd_enable_ssh "$img"
+#   vm_sd_start "$img" && vm_sd_wait web1     # boot in the background, wait for ssh
+#   vm_sd_ssh web1 kpatch list                # a command as root
+#   vm_sd_inventory web1 >>hosts              # an Ansible inventory line
+#   vm_sd_stop web1                           # power off; 126 if the kernel complained
+#
+# The ssh client key is made once per test run ($VM_OUT/ssh/id_ed25519);
+# each image gets host keys of its own, pinned in $VM_OUT/ssh/known_hosts,
+# so host keys are checked. Logs of each start are in $VM_OUT/NAME.bootN/
+# (console.log, qemu.log, dmesg.log). VM_SD_LIFE (default 1800) bounds how
+# long a resident VM may run; vm_sd_stop_all (for an EXIT trap) stops the
+# ones this run started.
+: "${VM_SD_LIFE:=1800}"
+
+# vm_sd_ssh_key: the test run's ssh client key, made on first use; prints its path.
+vm_sd_ssh_key() {
+	local key="$VM_OUT/ssh/id_ed25519"
+	if [ ! -f "$key" ]; then
+		mkdir -p "$VM_OUT/ssh" && chmod 0700 "$VM_OUT/ssh" &&
+			ssh-keygen -q -t ed25519 -N '' -C kpt-vm-test -f "$key" ||
+			{ echo "vm_sd_ssh_key: ssh-keygen failed" >&2; return 2; }
+		: >"$VM_OUT/ssh/known_hosts"
+		: >"$VM_OUT/ssh/config"
+	fi
+	echo "$key"
+}
+
+# vm_sd_enable_ssh IMAGE: boots of IMAGE start sshd (host keys of its own)
+# and bring up the virtual NIC (10.0.2.15, QEMU's user network); root logs
+# in with the run's key only.
+vm_sd_enable_ssh() {
+	local img=$1 name key stage rc
+	name=$(basename "$img" .img)
+	key=$(vm_sd_ssh_key) || return 2
+	stage=$(mktemp -d "$VM_OUT/stage.XXXXXX")
+	mkdir -p "$stage/rootssh"
+	chmod 0700 "$stage/rootssh"
+	install -m 0600 "$key.pub" "$stage/rootssh/authorized_keys"
+	ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$stage/hostkey" || { rm -rf "$stage"; return 2; }
+	chmod 0600 "$stage/hostkey"
+	chmod 0644 "$stage/hostkey.pub"
+	cp "$stage/hostkey.pub" "$VM_OUT/$name.hostkey.pub"
+	cat >"$stage/sshd.conf" <<-'CONF'
+	# Test VM (tests/vm/systemd.sh): one host key, keys only.
+	HostKey /etc/ssh/ssh_host_ed25519_key
+	PasswordAuthentication no
+	KbdInteractiveAuthentication no
+	PermitRootLogin prohibit-password
+	UseDNS no
+	CONF
+	cat >"$stage/net.network" <<-'CONF'
+	# Test VM: QEMU user networking, static (no DHCP wait).
+	[Match]
+	Type=ether
+	[Network]
+	Address=10.0.2.15/24
+	Gateway=10.0.2.2
+	LinkLocalAddressing=no
+	IPv6AcceptRA=no
+	CONF
+	chmod 0644 "$stage/sshd.conf" "$stage/net.network"
+	ln -s /lib/systemd/system/ssh.service "$stage/ssh.service"
+	ln -s /lib/systemd/system/systemd-networkd.service "$stage/networkd.service"
+	vm_sd_put "$img" "$stage/rootssh" /root/.ssh &&
+		vm_sd_put "$img" "$stage/hostkey" /etc/ssh/ssh_host_ed25519_key &&
+		vm_sd_put "$img" "$stage/hostkey.pub" /etc/ssh/ssh_host_ed25519_key.pub &&
+		vm_sd_put "$img" "$stage/sshd.conf" /etc/ssh/sshd_config.d/kpt-test.conf &&
+		vm_sd_put "$img" "$stage/net.network" /etc/systemd/network/10-kpt-test.network &&
+		vm_sd_put "$img" "$stage/ssh.service" /etc/systemd/system/multi-user.target.wants/ssh.service &&
+		vm_sd_put "$img" "$stage/networkd.service" \
+			/etc/systemd/system/multi-user.target.wants/systemd-networkd.service
+	rc=$?
+	rm -rf "$stage"
+	return $rc
+}
+
+# A TCP port of 127.0.0.1 that nothing listens on and no VM of this run has.
+_vm_sd_free_port() {
+	local used port i
+	used=$( { ss -Htln 2>/dev/null | awk '{ n = split($4, a, ":"); print a[n] }'
+		cat "$VM_OUT"/*.port 2>/dev/null; } | sort -u)
+	for i in $(seq 100); do
+		port=$((20000 + RANDOM % 30000))
+		grep -qx "$port" <<<"$used" || { echo "$port"; return 0; }
+	done
+	return 1
+}
+
+# vm_sd_start [-a KERNEL_ARGS] IMAGE: boot IMAGE (made by vm_sd_image, with
+# vm_sd_enable_ssh) in the background, sshd forwarded from a free port of
+# 127.0.0.1 (vm_sd_port NAME). Returns at once; vm_sd_wait waits for ssh.
+vm_sd_start() {
+	local append="" opt
+	OPTIND=1
+	while getopts "a:" opt; do
+		case $opt in
+		a) append="$append $OPTARG" ;;
+		*) echo "vm_sd_start: bad option" >&2; return 2 ;;
+		esac
+	done
+	shift $((OPTIND - 1))
+	local img=$1 name krel kdir n out port pid try
+	name=$(basename "$img" .img)
+	krel=$(cat "$VM_OUT/$name.kernel" 2>/dev/null) ||
+		{ echo "vm_sd_start: $img was not made by vm_sd_image" >&2; return 2; }
+	[ -f "$VM_OUT/$name.hostkey.pub" ] ||
+		{ echo "vm_sd_start: $img has no ssh (vm_sd_enable_ssh)" >&2; return 2; }
+	if [ -f "$VM_OUT/$name.pid" ] && kill -0 "$(cat "$VM_OUT/$name.pid")" 2>/dev/null; then
+		echo "vm_sd_start: $name is running already" >&2
+		return 2
+	fi
+	kdir=$(kernel_dir "$krel")
+	# A resident VM runs no test script (kpt-test.service skips without one).
+	debugfs -w -R "rm /usr/local/lib/kpt-sd/test.sh" "$img" >/dev/null 2>&1
+	n=$(($(cat "$VM_OUT/$name.boots") + 1))
+	echo "$n" >"$VM_OUT/$name.boots"
+	out="$VM_OUT/$name.boot$n"
+	rm -rf "$out"
+	mkdir -p "$out"
+	for try in 1 2 3 4 5; do
+		port=$(_vm_sd_free_port) || { echo "vm_sd_start: no free port" >&2; return 2; }
+		echo "$port" >"$VM_OUT/$name.port"
+		timeout -k 5 "$VM_SD_LIFE" qemu-system-x86_64 -accel tcg -cpu max -m "$VM_SD_MEM" \
+			-smp 1 -display none -no-reboot -monitor none \
+			-nic "user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:$port-:22" \
+			-kernel "$kdir/vmlinuz" -initrd "$VM_OUT/$name.initrd.gz" \
+			-drive "file=$img,if=virtio,format=raw" \
+			-append "root=/dev/vda console=ttyS0 loglevel=4 panic=-1 oops=panic$append" \
+			-serial "file:$out/console.log" </dev/null >"$out/qemu.log" 2>&1 &
+		pid=$!
+		echo "$pid" >"$VM_OUT/$name.pid"
+		sleep 1
+		kill -0 "$pid" 2>/dev/null && break
+		# Another program took the port between the check and QEMU's bind.
+		grep -q 'host forwarding' "$out/qemu.log" ||
+			{ echo "vm_sd_start: QEMU for $name failed: $(head -n 3 "$out/qemu.log")" >&2; return 2; }
+	done
+	kill -0 "$pid" 2>/dev/null || { echo "vm_sd_start: no port could be forwarded for $name" >&2; return 2; }
+	echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$VM_OUT/$name.hostkey.pub")" >>"$VM_OUT/ssh/known_hosts"
+	cat >>"$VM_OUT/ssh/config" <<-CONF
+	Host $name
+	    HostName 127.0.0.1
+	    Port $port
+	    User root
+	    IdentityFile $VM_OUT/ssh/id_ed25519
+	    IdentitiesOnly yes
+	    UserKnownHostsFile $VM_OUT/ssh/known_hosts
+	    StrictHostKeyChecking yes
+	    BatchMode yes
+	    ConnectTimeout 10
+	    LogLevel ERROR
+	CONF
+	echo "$SECONDS" >"$out/started"
+}
+
+vm_sd_port() { cat "$VM_OUT/$1.port"; }
+
+# vm_sd_ssh NAME CMD...: run CMD (one shell command line, as ssh runs it) as root in NAME.
+vm_sd_ssh() {
+	local name=$1
+	shift
+	ssh -F "$VM_OUT/ssh/config" "$name" "$@"
+}
+
+# vm_sd_wait [-t SECONDS] NAME: wait until root logs in over ssh (default
+# VM_SD_TIMEOUT). 0; 124 past the time; 125 when the VM died first.
+vm_sd_wait() {
+	local timeout=$VM_SD_TIMEOUT opt
+	OPTIND=1
+	while getopts "t:" opt; do
+		case $opt in
+		t) timeout=$OPTARG ;;
+		*) echo "vm_sd_wait: bad option" >&2; return 2 ;;
+		esac
+	done
+	shift $((OPTIND - 1))
+	local name=$1 pid start=$SECONDS out
+	pid=$(cat "$VM_OUT/$name.pid")
+	out="$VM_OUT/$name.boot$(cat "$VM_OUT/$name.boots")"
+	until vm_sd_ssh "$name" true </dev/null >/dev/null 2>&1; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			echo "vm_sd_wait: $name died before sshd answered; console tail:" >&2
+			tail -n 25 "$out/console.log" | tr -d '\r' >&2
+			return 125
+		fi
+		if [ $((SECONDS - start)) -ge "$timeout" ]; then
+			echo "vm_sd_wait: no ssh login to $name within ${timeout}s; console tail:" >&2
+			tail -n 25 "$out/console.log" | tr -d '\r' >&2
+			return 124
+		fi
+		sleep 2
+	done
+	echo $((SECONDS - $(cat "$out/started"))) >"$out/seconds-to-ssh"
+}
+
+# vm_sd_inventory NAME: an Ansible inventory line (INI) for NAME, with the
+# run's key and its pinned host keys.
+vm_sd_inventory() {
+	local name=$1
+	echo "$name ansible_host=127.0.0.1 ansible_port=$(vm_sd_port "$name") ansible_user=root" \
+		"ansible_ssh_private_key_file=$VM_OUT/ssh/id_ed25519" \
+		"ansible_ssh_common_args='-o UserKnownHostsFile=$VM_OUT/ssh/known_hosts -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes'"
+}
+
+# vm_sd_stop NAME: save the kernel log, power NAME off and wait for QEMU
+# (killed after 60 s). 0; 124 when it had to be killed; 126 when the kernel
+# complained (oops, BUG, WARNING, call trace) during that boot.
+vm_sd_stop() {
+	local name=$1 pid out i rc=0
+	pid=$(cat "$VM_OUT/$name.pid" 2>/dev/null) || { echo "vm_sd_stop: $name was not started" >&2; return 2; }
+	out="$VM_OUT/$name.boot$(cat "$VM_OUT/$name.boots")"
+	if kill -0 "$pid" 2>/dev/null; then
+		vm_sd_ssh "$name" dmesg </dev/null >"$out/dmesg.log" 2>/dev/null
+		# --force: no unit stopping (fast), but processes killed and the
+		# disk remounted read-only, so the image is clean for a next start.
+		vm_sd_ssh "$name" systemctl poweroff --force </dev/null >/dev/null 2>&1
+		for i in $(seq 60); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 1
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			echo "vm_sd_stop: $name did not power off; killed" >&2
+			kill "$pid" 2>/dev/null
+			rc=124
+		fi
+	fi
+	wait "$pid" 2>/dev/null
+	rm -f "$VM_OUT/$name.pid"
+	if vm_kernel_complaints "$out/console.log" "$out/dmesg.log" >"$out/complaints"; then
+		echo "vm_sd_stop: the kernel of $name complained:" >&2
+		head -n 40 "$out/complaints" | tr -d '\r' >&2
+		return 126
+	fi
+	return $rc
+}
+
+# vm_sd_stop_all: kill every resident VM this run started and still runs (EXIT traps).
+vm_sd_stop_all() {
+	local f pid
+	for f in "$VM_OUT"/*.pid; do
+		[ -f "$f" ] || continue
+		pid=$(cat "$f")
+		kill "$pid" 2>/dev/null
+		rm -f "$f"
+	done
+}

@@ -22,32 +22,10 @@
 
 static char out[16384], err[16384];
 
-static void slurp(const char *rel, char *buf, size_t size)
-{
-	FILE *f = fopen(fake_path(rel), "r");
-	size_t n = 0;
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	n = fread(buf, 1, size - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-}
-
 /* Run kpatch with args (shell words); stdout and stderr land in out/err. */
 static int run(const char *args)
 {
-	char cmd[8192];
-	int status;
-
-	snprintf(cmd, sizeof(cmd), "%s %s >'%s'", KPATCH_BIN, args, fake_path("stdout"));
-	snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), " 2>'%s'", fake_path("stderr"));
-	status = system(cmd);
-	slurp("stdout", out, sizeof(out));
-	slurp("stderr", err, sizeof(err));
-	assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
+	return fake_run(KPATCH_BIN, args, out, sizeof(out), err, sizeof(err));
 }
 
 static const char *const cmdline_fn[] = { "vmlinux/cmdline_proc_show,1", NULL };
@@ -338,11 +316,11 @@ static void test_install_load_uninstall_unload(void **state)
 	memset(before, 0, sizeof(before));
 	memset(after, 0, sizeof(after));
 	assert_int_equal(stat(fake_path("lib/" FAKE_KREL "/kp_n.ko"), &st0), 0);
-	slurp("lib/" FAKE_KREL "/kp_n.ko", before, sizeof(before));
+	fake_slurp("lib/" FAKE_KREL "/kp_n.ko", before, sizeof(before));
 	assert_int_not_equal(run(args), 0);
 	assert_int_equal(stat(fake_path("lib/" FAKE_KREL "/kp_n.ko"), &st), 0);
 	assert_int_equal(st.st_size, st0.st_size);
-	slurp("lib/" FAKE_KREL "/kp_n.ko", after, sizeof(after));
+	fake_slurp("lib/" FAKE_KREL "/kp_n.ko", after, sizeof(after));
 	assert_memory_equal(before, after, sizeof(before));
 	/* uninstall --unload: nothing loaded, nothing installed is fine. */
 	assert_int_equal(run("uninstall --unload kp_none"), 0);
@@ -409,10 +387,10 @@ static void test_signal_and_force(void **state)
 	fake_write("sys/kernel/livepatch/kp_t/signal", "");
 	assert_int_equal(run("signal"), 0);
 	assert_string_equal(out, "kp_t: signalled the tasks that block its transition\n");
-	slurp("sys/kernel/livepatch/kp_t/signal", v, sizeof(v));
+	fake_slurp("sys/kernel/livepatch/kp_t/signal", v, sizeof(v));
 	assert_string_equal(v, "1");
 	assert_int_equal(run("force --confirm-permanent kp_t"), 0);
-	slurp("sys/kernel/livepatch/kp_t/force", v, sizeof(v));
+	fake_slurp("sys/kernel/livepatch/kp_t/force", v, sizeof(v));
 	assert_string_equal(v, "1");
 	assert_non_null(strstr(err, "kpatch: warning: kp_t: transition forced"));
 	fake_patch("kp_done", 1, 0, NULL);
@@ -440,7 +418,7 @@ static void test_unload_stall_reported(void **state)
 				    "reversing it did not finish either; kp_s stays loaded and enabled\n"));
 	assert_null(strstr(err, "idle"));
 	/* It was reversed: "1" written back (the fake file held "1" and a newline). */
-	slurp("sys/kernel/livepatch/kp_s/enabled", v, sizeof(v));
+	fake_slurp("sys/kernel/livepatch/kp_s/enabled", v, sizeof(v));
 	assert_string_equal(v, "1");
 }
 
@@ -476,9 +454,9 @@ static void test_traversal_on_the_command_line(void **state)
 		assert_string_equal(out, "");
 	}
 	/* Nothing written outside the patch's directory. */
-	slurp("sys/other/enabled", v, sizeof(v));
+	fake_slurp("sys/other/enabled", v, sizeof(v));
 	assert_string_equal(v, "1\n");
-	slurp("sys/other/force", v, sizeof(v));
+	fake_slurp("sys/other/force", v, sizeof(v));
 	assert_string_equal(v, "");
 	/* The run directory holds only the kpatch lock: no transition or load record. */
 	assert_false(present("run/transition"));
@@ -639,7 +617,7 @@ static void test_corrupt_enabled(void **state)
 	assert_non_null(strstr(out, "state:       invalid (sysfs enabled reads '2', not 0 or 1)\n"));
 	assert_int_equal(run("unload kp_c"), 7);
 	assert_string_equal(err, "kpatch: error: patch kp_c: its state cannot be read (sysfs enabled reads '2', not 0 or 1); not touching it\n");
-	slurp("sys/kernel/livepatch/kp_c/enabled", v, sizeof(v));
+	fake_slurp("sys/kernel/livepatch/kp_c/enabled", v, sizeof(v));
 	assert_string_equal(v, "2\n");
 }
 

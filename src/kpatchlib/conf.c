@@ -36,45 +36,44 @@ static int parse_bool(const char *v, int *out)
 	return 0;
 }
 
+struct conf_ctx {
+	struct kp_conf *c;
+	const char *what;
+	unsigned int seen_unload;
+};
+
+static int conf_line(void *ctx, char *buf, unsigned int lineno, struct kp_err *err)
+{
+	struct conf_ctx *x = ctx;
+	char *p, *eq, *key, *val;
+
+	if ((p = strchr(buf, '#')))
+		*p = '\0';
+	p = trim(buf);
+	if (!*p)
+		return 0;
+	eq = strchr(p, '=');
+	if (!eq)
+		return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: expected key=value", x->what, lineno);
+	*eq = '\0';
+	key = trim(p);
+	val = trim(eq + 1);
+	if (strcmp(key, "unload_on_remove"))
+		return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: unknown key '%.64s' (known: unload_on_remove)",
+				  x->what, lineno, key);
+	if (x->seen_unload++)
+		return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: unload_on_remove given twice", x->what, lineno);
+	if (parse_bool(val, &x->c->unload_on_remove))
+		return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: unload_on_remove must be yes or no", x->what, lineno);
+	return 0;
+}
+
 int kp_conf_parse(struct kp_conf *c, const char *text, size_t size, const char *what,
 		  struct kp_err *err)
 {
-	const char *line = text, *stop = text + size;
-	unsigned int lineno = 0, seen_unload = 0;
+	struct conf_ctx x = { c, what, 0 };
 
-	while (line < stop) {
-		const char *end = memchr(line, '\n', (size_t)(stop - line));
-		size_t len = end ? (size_t)(end - line) : (size_t)(stop - line);
-		char buf[256], *p, *eq, *key, *val;
-
-		lineno++;
-		if (kp_text_line_check(line, len, what, lineno, WHAT, err))
-			return -1;
-		if (len >= sizeof(buf))
-			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: line too long", what, lineno);
-		memcpy(buf, line, len);
-		buf[len] = '\0';
-		line = end ? end + 1 : stop;
-		if ((p = strchr(buf, '#')))
-			*p = '\0';
-		p = trim(buf);
-		if (!*p)
-			continue;
-		eq = strchr(p, '=');
-		if (!eq)
-			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: expected key=value", what, lineno);
-		*eq = '\0';
-		key = trim(p);
-		val = trim(eq + 1);
-		if (strcmp(key, "unload_on_remove"))
-			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: unknown key '%.64s' (known: unload_on_remove)",
-					  what, lineno, key);
-		if (seen_unload++)
-			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: unload_on_remove given twice", what, lineno);
-		if (parse_bool(val, &c->unload_on_remove))
-			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: unload_on_remove must be yes or no", what, lineno);
-	}
-	return 0;
+	return kp_text_each_line(text, size, what, WHAT, 255, conf_line, &x, err);
 }
 
 int kp_conf_load(struct kp_conf *c, struct kp_err *err)

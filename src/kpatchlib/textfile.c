@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +25,39 @@ int kp_text_line_check(const char *line, size_t len, const char *file, unsigned 
 					  file, lineno, c, what);
 	}
 	return 0;
+}
+
+int kp_text_each_line(const char *text, size_t size, const char *file, const char *what, size_t max,
+		      int (*fn)(void *ctx, char *line, unsigned int lineno, struct kp_err *err),
+		      void *ctx, struct kp_err *err)
+{
+	const char *line = text, *stop = text + size;
+	unsigned int lineno = 0;
+	char *buf = malloc(max + 1);
+	int ret = 0;
+
+	if (!buf)
+		return kp_err_set(err, KP_E_SYSTEM, ENOMEM, "reading %s", file);
+	while (!ret && line < stop) {
+		const char *end = memchr(line, '\n', (size_t)(stop - line));
+		size_t len = end ? (size_t)(end - line) : (size_t)(stop - line);
+
+		lineno++;
+		if (kp_text_line_check(line, len, file, lineno, what, err)) {
+			ret = -1;
+			break;
+		}
+		if (len > max) {
+			ret = kp_err_set(err, KP_E_INVALID, 0, "%s:%u: line too long", file, lineno);
+			break;
+		}
+		memcpy(buf, line, len);
+		buf[len] = '\0';
+		line = end ? end + 1 : stop;
+		ret = fn(ctx, buf, lineno, err);
+	}
+	free(buf);
+	return ret;
 }
 
 int kp_text_read(const char *path, const char *what, char **text, size_t *len, struct kp_err *err)

@@ -23,4 +23,14 @@ int kp_text_read(const char *path, const char *what, char **text, size_t *len, s
 int kp_text_line_check(const char *line, size_t len, const char *file, unsigned int lineno,
 		       const char *what, struct kp_err *err);
 
+/*
+ * Walk text (size bytes) line by line: each line is checked as above
+ * (file:line naming it), one longer than max bytes is "file:N: line too
+ * long", and fn gets a NUL-terminated copy without its '\n' that it may
+ * change. Stops at the first non-zero return of fn, and returns it.
+ */
+int kp_text_each_line(const char *text, size_t size, const char *file, const char *what, size_t max,
+		      int (*fn)(void *ctx, char *line, unsigned int lineno, struct kp_err *err),
+		      void *ctx, struct kp_err *err);
+
 #endif

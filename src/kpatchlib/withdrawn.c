@@ -41,34 +41,29 @@ static int parse_entry(struct kp_withdrawn *w, char *p, const char *what, unsign
 	return 0;
 }
 
+struct withdrawn_ctx {
+	struct kp_withdrawn *w;
+	const char *what;
+};
+
+static int withdrawn_line(void *ctx, char *buf, unsigned int lineno, struct kp_err *err)
+{
+	struct withdrawn_ctx *x = ctx;
+	char *p, *hash = strchr(buf, '#');
+
+	if (hash)
+		*hash = '\0';
+	p = buf + strspn(buf, " \t");
+	p[strcspn(p, " \t\r")] = '\0';
+	return *p ? parse_entry(x->w, p, x->what, lineno, err) : 0;
+}
+
 int kp_withdrawn_parse(struct kp_withdrawn *w, const char *text, size_t size, const char *what,
 		       struct kp_err *err)
 {
-	const char *line = text, *stop = text + size;
-	unsigned int lineno = 0;
+	struct withdrawn_ctx x = { w, what };
 
-	while (line < stop) {
-		const char *end = memchr(line, '\n', (size_t)(stop - line));
-		size_t len = end ? (size_t)(end - line) : (size_t)(stop - line);
-		char buf[256], *p, *hash;
-
-		lineno++;
-		if (kp_text_line_check(line, len, what, lineno, "withdrawn list", err))
-			return -1;
-		if (len >= sizeof(buf))
-			return kp_err_set(err, KP_E_INVALID, 0, "%s:%u: line too long", what, lineno);
-		memcpy(buf, line, len);
-		buf[len] = '\0';
-		line = end ? end + 1 : stop;
-		hash = strchr(buf, '#');
-		if (hash)
-			*hash = '\0';
-		p = buf + strspn(buf, " \t");
-		p[strcspn(p, " \t\r")] = '\0';
-		if (*p && parse_entry(w, p, what, lineno, err))
-			return -1;
-	}
-	return 0;
+	return kp_text_each_line(text, size, what, "withdrawn list", 255, withdrawn_line, &x, err);
 }
 
 static int load_file(struct kp_withdrawn *w, const char *path, struct kp_err *err)

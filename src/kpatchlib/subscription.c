@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "kpatchlib/atomic.h"
 #include "kpatchlib/paths.h"
 #include "kpatchlib/spawn.h"
@@ -68,38 +69,33 @@ static int dnf_conf_path(char *buf, size_t size)
 	return kp_path(buf, size, "%s/etc/dnf/plugins/kpatch.conf", rpm_root() ? rpm_root() : "");
 }
 
-/* Each clean line of path, its leading and trailing blanks gone. */
+/* Each clean line of path (a missing file has none). */
 static int each_line(const char *path, const char *what,
 		     int (*fn)(void *ctx, char *line, unsigned int lineno, struct kp_err *err),
 		     void *ctx, struct kp_err *err)
 {
-	unsigned int lineno = 0;
-	char *text, *line, *next;
+	char *text;
 	size_t len;
-	int ret = 0;
+	int ret;
 
 	if (kp_text_read(path, what, &text, &len, err))
 		return -1;
-	for (line = text; text && !ret && line < text + len; line = next) {
-		char *end = memchr(line, '\n', (size_t)(text + len - line));
-
-		next = end ? end + 1 : text + len;
-		if (!end)
-			end = text + len;
-		lineno++;
-		if (kp_text_line_check(line, (size_t)(end - line), path, lineno, what, err)) {
-			ret = -1;
-			break;
-		}
-		*end = '\0';
-		while (end > line && isspace((unsigned char)end[-1]))
-			*--end = '\0';
-		while (isspace((unsigned char)*line))
-			line++;
-		ret = fn(ctx, line, lineno, err);
-	}
+	if (!text)
+		return 0;
+	ret = kp_text_each_line(text, len, path, what, 4095, fn, ctx, err);
 	free(text);
 	return ret;
+}
+
+static char *trim(char *s)
+{
+	char *end = s + strlen(s);
+
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
 }
 
 struct mode_ctx {
@@ -109,9 +105,10 @@ struct mode_ctx {
 };
 
 /* <conf dir>/subscription: '#' comments and one word. */
-static int deb_mode_line(void *ctx, char *line, unsigned int lineno, struct kp_err *err)
+static int deb_mode_line(void *ctx, char *text, unsigned int lineno, struct kp_err *err)
 {
 	struct mode_ctx *m = ctx;
+	char *line = trim(text);
 
 	if (!*line || *line == '#')
 		return 0;
@@ -130,10 +127,10 @@ static int deb_mode_line(void *ctx, char *line, unsigned int lineno, struct kp_e
 }
 
 /* dnf's plugin configuration, an INI file: [main] autoupdate = True|False. */
-static int dnf_mode_line(void *ctx, char *line, unsigned int lineno, struct kp_err *err)
+static int dnf_mode_line(void *ctx, char *text, unsigned int lineno, struct kp_err *err)
 {
 	struct mode_ctx *m = ctx;
-	char *eq, *key, *val;
+	char *line = trim(text), *eq, *key, *val;
 
 	(void)lineno;
 	(void)err;
@@ -147,12 +144,8 @@ static int dnf_mode_line(void *ctx, char *line, unsigned int lineno, struct kp_e
 	if (!m->in_main || !eq)
 		return 0;
 	*eq = '\0';
-	key = line;
-	val = eq + 1;
-	for (char *e = eq; e > key && isspace((unsigned char)e[-1]);)
-		*--e = '\0';
-	while (isspace((unsigned char)*val))
-		val++;
+	key = trim(line);
+	val = trim(eq + 1);
 	if (strcmp(key, "autoupdate"))
 		return 0;
 	/* dnf's own boolean spellings */
@@ -258,48 +251,48 @@ static int deb_read(struct kp_sub *s, struct kp_err *err)
 		free(out);
 		return kp_err_set(err, KP_E_SYSTEM, 0, "dpkg-query could not read the package database (exit %d)", rc);
 	}
-	/* Two passes: kernels first, then their patch packages. */
-	for (int pass = 0; pass < 2; pass++) {
-		char *copy = strdup(out);
+	/*
+	 * One pass over the lines, split in place: kernels are added as they
+	 * come, patch package lines are kept aside and matched once every
+	 * kernel is known (dpkg-query does not promise an order).
+	 */
+	struct { const char *pkg, *ver; } *patches = NULL;
+	size_t npatches = 0, cap = 0;
+	int ret = 0;
 
-		if (!copy) {
-			free(out);
-			return kp_err_set(err, KP_E_SYSTEM, ENOMEM, "reading the package database");
-		}
-		for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			char *status = line, *pkg = strchr(line, '\t'), *ver, rel[KP_KREL_MAX + 1];
-			struct kp_sub_kernel *k;
+	for (line = strtok_r(out, "\n", &save); line && !ret; line = strtok_r(NULL, "\n", &save)) {
+		char *status = line, *pkg = strchr(line, '\t'), *ver, rel[KP_KREL_MAX + 1];
 
-			if (!pkg || !(ver = strchr(pkg + 1, '\t')))
-				continue;
-			*pkg++ = '\0';
-			*ver++ = '\0';
-			if (strlen(status) < 2 || status[1] != 'i')
-				continue;	/* not installed (removed, config-files, half-installed) */
-			if (pass == 0) {
-				if (!release_of(pkg, "linux-image-", "-unsigned", rel, sizeof(rel)) ||
-				    !isdigit((unsigned char)rel[0]) ||
-				    (strlen(rel) > 4 && !strcmp(rel + strlen(rel) - 4, "-dbg")))
-					continue;
-				if (add_kernel(s, rel, err)) {
-					free(copy);
-					free(out);
-					return -1;
-				}
-				continue;
+		if (!pkg || !(ver = strchr(pkg + 1, '\t')))
+			continue;
+		*pkg++ = '\0';
+		*ver++ = '\0';
+		if (strlen(status) < 2 || status[1] != 'i')
+			continue;	/* not installed (removed, config-files, half-installed) */
+		if (!strncmp(pkg, "kpatch-patch-", 13)) {
+			if (kp_reserve(&patches, &cap, npatches + 1, sizeof(*patches))) {
+				ret = kp_err_set(err, KP_E_SYSTEM, ENOMEM, "reading the package database");
+			} else {
+				patches[npatches].pkg = pkg;
+				patches[npatches++].ver = ver;
 			}
-			for (size_t i = 0; i < s->n; i++) {
-				k = &s->k[i];
-				if (!strcmp(k->package, pkg)) {
-					k->patched = 1;
-					snprintf(k->version, sizeof(k->version), "%s", ver);
-				}
-			}
+			continue;
 		}
-		free(copy);
+		if (!release_of(pkg, "linux-image-", "-unsigned", rel, sizeof(rel)) ||
+		    !isdigit((unsigned char)rel[0]) ||
+		    (strlen(rel) > 4 && !strcmp(rel + strlen(rel) - 4, "-dbg")))
+			continue;
+		ret = add_kernel(s, rel, err);
 	}
+	for (size_t i = 0; !ret && i < npatches; i++)
+		for (size_t j = 0; j < s->n; j++)
+			if (!strcmp(s->k[j].package, patches[i].pkg)) {
+				s->k[j].patched = 1;
+				snprintf(s->k[j].version, sizeof(s->k[j].version), "%s", patches[i].ver);
+			}
+	free(patches);
 	free(out);
-	return 0;
+	return ret;
 }
 
 /* rpm -q with --root when the tests give one; argv ends with NULL. */

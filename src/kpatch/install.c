@@ -4,31 +4,26 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kpatch/cmd.h"
 #include "kpatch/output.h"
 #include "kpatchlib/loadfail.h"
 #include "kpatchlib/paths.h"
+#include "kpatchlib/spawn.h"
 #include "kpatchlib/store.h"
 #include "kpatchlib/storeclean.h"
 
 /* Where systemd runs, make sure the boot service will load what we installed. */
 static void enable_service(void)
 {
-	int status;
-	pid_t pid;
+	static const char *const argv[] = { "systemctl", "enable", "--quiet", "kpatch.service", NULL };
+	struct kp_err err;
 
 	/* A test tree must not reach the real system's services. */
 	if (kp_paths_overridden() || access("/run/systemd/system", F_OK))
 		return;
-	pid = fork();
-	if (pid == 0) {
-		execlp("systemctl", "systemctl", "enable", "--quiet", "kpatch.service", (char *)NULL);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+	if (kp_spawn_wait(argv, NULL, 0, &err))
 		p_warn("could not enable kpatch.service; installed modules will not be loaded at boot until `systemctl enable kpatch.service` succeeds");
 }
 

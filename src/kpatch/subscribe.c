@@ -223,7 +223,7 @@ static int fetch_dir(char *dir, size_t size, struct kp_err *err)
 	return 0;
 }
 
-/* The one .deb apt-get download left for pkg in dir; removes the rest. */
+/* The .deb apt-get download left for pkg in dir (fetch_clean removes the directory). */
 static int fetched_deb(const char *dir, const char *pkg, char *path, size_t size)
 {
 	size_t n = strlen(pkg);

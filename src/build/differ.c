@@ -150,89 +150,109 @@ static int judge_boot_only(struct kb *kb, size_t changed, const char *list, size
 	return 0;
 }
 
+/*
+ * Run the differ on object i: 0 with *changed or *nboot counted, or -1
+ * with the reason in kb->err. Its log and result paths are freed here.
+ */
+static int diff_object(struct kb *kb, size_t i, const char *symvers, size_t *changed,
+		       char *boot, size_t bootsize, size_t *nboot)
+{
+	struct kb_object *o = &kb->objs[i];
+	char *log = kb_path("%s/diff-%zu.log", kb->work, i);
+	char *result = kb_path("%s/diff/%zu-result.json", kb->work, i), *reason, *init;
+	char *dir = kb_path("%s/diff", kb->work);
+	const char *argv[23];
+	int n = 0, rc, ret = 0;
+
+	o->out = kb_path("%s/diff/%zu-patch.o", kb->work, i);
+	o->manifest = kb_path("%s/diff/%zu-manifest.json", kb->work, i);
+	kb_mkdirs(dir);
+	free(dir);
+	argv[n++] = kb->differ;
+	if (kb->verbose)
+		argv[n++] = "-v";
+	argv[n++] = "--entry-sizes";
+	argv[n++] = kb->entry_sizes;
+	/* Jump-label and static-call keys must be exported; the differ checks. */
+	argv[n++] = "--exports";
+	argv[n++] = symvers;
+	if (kb->skip_init)
+		argv[n++] = "--skip-init";
+	argv[n++] = "--object-name";
+	argv[n++] = o->objname;
+	argv[n++] = o->orig;
+	argv[n++] = o->patched;
+	argv[n++] = "-o";
+	argv[n++] = o->out;
+	argv[n++] = "--manifest";
+	argv[n++] = o->manifest;
+	argv[n++] = "--result";
+	argv[n++] = result;
+	argv[n] = NULL;
+	kb_progress(kb, "comparing %s", o->obj);
+	rc = kb_run(argv, NULL, kb->verbose ? NULL : log);
+	if (rc < 0) {
+		ret = kb_fail(&kb->err, KB_EENV, "cannot run %s; set KPATCH_DIFF to the differ", kb->differ);
+		goto out;
+	}
+	rc = read_result(result, rc, &reason, &init);
+	if (rc == KDIFF_INIT_ONLY) {
+		add_boot_only(boot, bootsize, o->src, init);
+		(*nboot)++;
+		/* as the differ words it when the object has runtime changes too */
+		if (kb->skip_init)
+			kb_progress(kb, "warning: %s: init code not applied (it already ran at boot): %s",
+				    o->src, init ? init : "__init/__exit code");
+	}
+	free(init);
+	if (rc == KDIFF_NO_CHANGE || rc == KDIFF_INIT_ONLY) {
+		free(reason);
+		goto out;
+	}
+	if (rc) {
+		char *prefix = kb_path("%s: ", o->objname);
+
+		/* no result (it crashed): its last line of output, which names the object */
+		if (!reason && !kb->verbose) {
+			char *tail = kb_log_tail(log, 1), *p = kb_path("kpatch-diff: %s", prefix);
+
+			reason = strdup(strncmp(tail, p, strlen(p)) ? tail : tail + strlen("kpatch-diff: "));
+			free(tail);
+			free(p);
+		}
+		if (!reason)
+			reason = kb_path("kpatch-diff failed (exit %d); see above", rc);
+		/* Its reason names the object; ours names the source file instead. */
+		if (!strncmp(reason, prefix, strlen(prefix)))
+			memmove(reason, reason + strlen(prefix), strlen(reason + strlen(prefix)) + 1);
+		free(prefix);
+		kb_fail(&kb->err, rc == KDIFF_REFUSED ? KB_EREFUSED : KB_EENV, "%s: %s", o->src, reason);
+		free(reason);
+		ret = -1;
+		goto out;
+	}
+	free(reason);
+	o->changed = true;
+	(*changed)++;
+	ret = read_manifest(kb, o);
+out:
+	free(log);
+	free(result);
+	return ret;
+}
+
 int kb_diff(struct kb *kb)
 {
 	char *symvers = kb_path("%s/Module.symvers", kb->headers);
 	size_t changed = 0, nboot = 0;
 	char boot[1024] = "";
+	int ret = 0;
 
-	for (size_t i = 0; i < kb->nobjs; i++) {
-		struct kb_object *o = &kb->objs[i];
-		char *log = kb_path("%s/diff-%zu.log", kb->work, i);
-		char *result = kb_path("%s/diff/%zu-result.json", kb->work, i), *reason, *init;
-		const char *argv[23];
-		int n = 0, rc;
-
-		o->out = kb_path("%s/diff/%zu-patch.o", kb->work, i);
-		o->manifest = kb_path("%s/diff/%zu-manifest.json", kb->work, i);
-		kb_mkdirs(kb_path("%s/diff", kb->work));
-		argv[n++] = kb->differ;
-		if (kb->verbose)
-			argv[n++] = "-v";
-		argv[n++] = "--entry-sizes";
-		argv[n++] = kb->entry_sizes;
-		/* Jump-label and static-call keys must be exported; the differ checks. */
-		argv[n++] = "--exports";
-		argv[n++] = symvers;
-		if (kb->skip_init)
-			argv[n++] = "--skip-init";
-		argv[n++] = "--object-name";
-		argv[n++] = o->objname;
-		argv[n++] = o->orig;
-		argv[n++] = o->patched;
-		argv[n++] = "-o";
-		argv[n++] = o->out;
-		argv[n++] = "--manifest";
-		argv[n++] = o->manifest;
-		argv[n++] = "--result";
-		argv[n++] = result;
-		argv[n] = NULL;
-		kb_progress(kb, "comparing %s", o->obj);
-		rc = kb_run(argv, NULL, kb->verbose ? NULL : log);
-		if (rc < 0)
-			return kb_fail(&kb->err, KB_EENV, "cannot run %s; set KPATCH_DIFF to the differ",
-				       kb->differ);
-		rc = read_result(result, rc, &reason, &init);
-		if (rc == KDIFF_INIT_ONLY) {
-			add_boot_only(boot, sizeof(boot), o->src, init);
-			nboot++;
-			/* as the differ words it when the object has runtime changes too */
-			if (kb->skip_init)
-				kb_progress(kb, "warning: %s: init code not applied (it already ran at boot): %s",
-					    o->src, init ? init : "__init/__exit code");
-		}
-		free(init);
-		if (rc == KDIFF_NO_CHANGE || rc == KDIFF_INIT_ONLY) {
-			free(reason);
-			continue;
-		}
-		if (rc) {
-			char *prefix = kb_path("%s: ", o->objname);
-
-			/* no result (it crashed): its last line of output, which names the object */
-			if (!reason && !kb->verbose) {
-				char *tail = kb_log_tail(log, 1), *p = kb_path("kpatch-diff: %s", prefix);
-
-				reason = strdup(strncmp(tail, p, strlen(p)) ? tail : tail + strlen("kpatch-diff: "));
-				free(tail);
-				free(p);
-			}
-			if (!reason)
-				reason = kb_path("kpatch-diff failed (exit %d); see above", rc);
-			/* Its reason names the object; ours names the source file instead. */
-			if (!strncmp(reason, prefix, strlen(prefix)))
-				memmove(reason, reason + strlen(prefix), strlen(reason + strlen(prefix)) + 1);
-			free(prefix);
-			kb_fail(&kb->err, rc == KDIFF_REFUSED ? KB_EREFUSED : KB_EENV, "%s: %s", o->src, reason);
-			free(reason);
-			return -1;
-		}
-		free(reason);
-		o->changed = true;
-		changed++;
-		if (read_manifest(kb, o))
-			return -1;
-	}
+	for (size_t i = 0; !ret && i < kb->nobjs; i++)
+		ret = diff_object(kb, i, symvers, &changed, boot, sizeof(boot), &nboot);
+	free(symvers);
+	if (ret)
+		return -1;
 	if (judge_boot_only(kb, changed, boot, nboot))
 		return -1;
 	if (!changed) {

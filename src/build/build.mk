@@ -8,7 +8,7 @@ $(BUILD)/obj/src/build/embed.o: src/build/embed.S kmod/livepatch.c kmod/entry-si
 	$(CC) -c -o $@ $<
 $(BUILD)/lib/libkpbuild.a: $(KB_LIB_OBJS)
 LIBS += $(BUILD)/lib/libkpbuild.a
-$(BUILD)/bin/kpatch-build: $(BUILD)/obj/src/build/main.o $(BUILD)/lib/libkpbuild.a $(BUILD)/lib/libkpklp.a $(BUILD)/lib/libkpatch.a
+$(BUILD)/bin/kpatch-build: $(BUILD)/obj/src/build/main.o $(BUILD)/lib/libkpbuild.a $(BUILD)/lib/libkpklp.a $(BUILD)/lib/libkpelf.a $(BUILD)/lib/libkpatch.a
 PROGRAMS += $(BUILD)/bin/kpatch-build
 INSTALL_TARGETS += install-kpatch-build
 install-kpatch-build: $(BUILD)/bin/kpatch-build

@@ -107,6 +107,7 @@ struct kb {
 	char *srcroot;		/* cache/src/<krel> */
 	char *tree;		/* the prepared, pristine source tree */
 	char *sysmap;		/* the real symbol table */
+	char *filesyms;		/* its locals' files (dbgsyms.c), or NULL */
 	char *entry_sizes;	/* the probe's JSON */
 	char *cc;		/* the compiler to use, e.g. gcc-12 */
 
@@ -143,6 +144,18 @@ int kb_run(const char *const argv[], const char *cwd, const char *log);
 int kb_run_capture(const char *const argv[], char *buf, size_t len);
 int kb_run_pipe(const char *const first[], const char *const second[],
 		const char *cwd, const char *log);
+/*
+ * first | second, their errors to log; with read, second's output comes
+ * to pl->fd for the caller, else it goes to the log too. Close returns
+ * second's exit status (128+signal; a reader that stops early sees SIGPIPE's).
+ */
+struct kb_pipeline {
+	pid_t pid[2];
+	int fd;
+};
+int kb_pipeline_open(struct kb_pipeline *pl, const char *const first[],
+		     const char *const second[], const char *cwd, const char *log, bool read);
+int kb_pipeline_close(struct kb_pipeline *pl);
 void kb_progress(const struct kb *kb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *kb_log_tail(const char *log, int lines);
@@ -184,6 +197,11 @@ int kb_read_patches(struct kb *kb);		/* patches.c: which files, which objects */
 int kb_locate_kernel(struct kb *kb);		/* kernel.c */
 int kb_check_compiler(struct kb *kb);		/* compiler.c */
 int kb_prepare_tree(struct kb *kb);		/* srctree.c */
+/*
+ * dbgsyms.c: the -dbg package's System.map (want_map) and file symbols into
+ * DIR. Without want_map, a failure is a warning and returns 0.
+ */
+int kb_fetch_dbg_symbols(struct kb *kb, const char *dir, bool want_map, const char *log);
 int kb_workspace_open(struct kb *kb);		/* workspace.c */
 void kb_workspace_close(struct kb *kb);
 /* kb_depindex_expand (depindex.h): the objects a changed header reaches */

@@ -5,8 +5,10 @@
  * everything else becomes a livepatch relocation with the exact sympos, and
  * so does each patched function's klp_func.old_sympos. vmlinux symbols are
  * counted in System.map (address) order, a module's in its symbol-table
- * order, as kallsyms lists each. A symbol that is missing or cannot be told
- * apart from a namesake stops the build, with the way out.
+ * order, as kallsyms lists each. Same-named locals are told apart by the
+ * file symbols of the table (the -dbg vmlinux's, saved per release, or the
+ * module's own), else by their neighbours. A symbol that is missing or
+ * cannot be told apart from a namesake stops the build, with the way out.
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -17,13 +19,19 @@
 #include "build/kb.h"
 #include "klp/sympos.h"
 
-static int refuse(struct kb *kb, int err, const char *name, const char *what, const char *src)
+static int refuse(struct kb *kb, int err, const char *name, const char *what, const char *src,
+		  bool files)
 {
 	bool fn = !strcmp(what, "function");
 
+	if (err == -EEXIST && !files)
+		return kb_fail(&kb->err, KB_EREFUSED,
+			       "%s: %s '%s' is ambiguous: several kernel symbols share the name, %s has no file symbols and the neighbours of %s's symbols do not single one out; refusing to guess: pass --symbols the kernel's -dbg vmlinux, which places it exactly, or %s",
+			       src, what, name, kb->sysmap, src,
+			       fn ? "patch its callers instead" : "keep the changed code from using it directly");
 	if (err == -EEXIST)
 		return kb_fail(&kb->err, KB_EREFUSED,
-			       "%s: %s '%s' is ambiguous: several kernel symbols share the name and the neighbours of %s's symbols do not single one out; refusing to guess: %s",
+			       "%s: %s '%s' is ambiguous: several files named like %s define it among the same file-local symbols; refusing to guess: %s",
 			       src, what, name, src,
 			       fn ? "patch its callers instead" : "keep the changed code from using it directly");
 	return kb_fail(&kb->err, KB_EREFUSED,
@@ -136,23 +144,23 @@ static int resolve_symbol(struct kb *kb, struct kb_object *o, const struct ksyms
 		return 0;
 	}
 	if (modks) {
-		err = ksyms_sympos(modks, name, local, NULL, &pos);
+		err = ksyms_sympos(modks, name, local, os, &pos);
 		if (!err)
 			return add_ref(kb, name, o->objname, pos);
 		if (err == -EEXIST || local)
-			return refuse(kb, err, name, "symbol", o->src);
+			return refuse(kb, err, name, "symbol", o->src, modks->nfiles);
 		err = ksyms_sympos(&kb->ksyms, name, false, NULL, &pos);
 		if (err == -ENOENT)
 			return missing_global(kb, o, name, what);
 		if (err)
-			return refuse(kb, err, name, "symbol", o->src);
+			return refuse(kb, err, name, "symbol", o->src, kb->ksyms.nfiles);
 		return add_ref(kb, name, "vmlinux", pos);
 	}
 	err = ksyms_sympos(&kb->ksyms, name, local, os, &pos);
 	if (err == -ENOENT && !local)
 		return missing_global(kb, o, name, what);
 	if (err)
-		return refuse(kb, err, name, "symbol", o->src);
+		return refuse(kb, err, name, "symbol", o->src, kb->ksyms.nfiles);
 	return add_ref(kb, name, o->objname, pos);
 }
 
@@ -209,10 +217,11 @@ static int resolve_object(struct kb *kb, struct kb_object *o)
 
 		if (f->is_new || strcmp(f->objname, o->objname) || !own)
 			continue;
-		err = ksyms_sympos(module ? &modks : &kb->ksyms, f->name, own->local,
-				   module ? NULL : &os, &f->sympos);
+		err = ksyms_sympos(module ? &modks : &kb->ksyms, f->name, own->local, &os,
+				   &f->sympos);
 		if (err)
-			ret = refuse(kb, err, f->name, "function", o->src);
+			ret = refuse(kb, err, f->name, "function", o->src,
+				     module ? modks.nfiles : kb->ksyms.nfiles);
 		else if (kb->verbose)
 			kb_progress(kb, "function %s: patched in %s, sympos %lu", f->name, f->objname,
 				    f->sympos);
@@ -258,6 +267,12 @@ int kb_resolve(struct kb *kb)
 		return kb_fail(&kb->err, KB_EUSAGE,
 			       "symbol table %s has only %zu symbols (a placeholder?); pass --symbols with the kernel's real System.map or vmlinux",
 			       kb->sysmap, kb->ksyms.n);
+	if (!kb->ksyms.nfiles && kb->filesyms) {
+		err = ksyms_attach_files(&kb->ksyms, kb->filesyms);
+		if (err)
+			kb_progress(kb, "warning: %s: %s; same-named local symbols are told apart by their neighbours only",
+				    kb->filesyms, err == -EINVAL ? "malformed" : strerror(-err));
+	}
 	err = symvers_load(symvers, &kb->symvers);
 	if (err)
 		return kb_fail(&kb->err, KB_EENV, "%s: %s", symvers,

@@ -124,24 +124,30 @@ char *kb_log_tail(const char *log, int lines)
  * first | second, both with argument vectors; output of second to log.
  * Returns second's status (first may die of SIGPIPE when second stops early).
  */
-int kb_run_pipe(const char *const first[], const char *const second[],
-		const char *cwd, const char *log)
+int kb_pipeline_open(struct kb_pipeline *pl, const char *const first[],
+		     const char *const second[], const char *cwd, const char *log, bool read)
 {
-	int p[2], fd = -1, status;
-	pid_t a, b;
+	int p[2], out[2] = { -1, -1 }, fd = -1, ret = 0;
 
+	pl->pid[0] = pl->pid[1] = -1;
+	pl->fd = -1;
 	if (log) {
 		fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (fd < 0)
 			return -errno;
 	}
 	if (pipe2(p, O_CLOEXEC)) {
-		if (fd >= 0)
-			close(fd);
-		return -errno;
+		ret = -errno;
+		goto out;
 	}
-	a = fork();
-	if (!a) {
+	if (read && pipe2(out, O_CLOEXEC)) {
+		ret = -errno;
+		close(p[0]);
+		close(p[1]);
+		goto out;
+	}
+	pl->pid[0] = fork();
+	if (!pl->pid[0]) {
 		dup2(p[1], STDOUT_FILENO);
 		if (fd >= 0)
 			dup2(fd, STDERR_FILENO);
@@ -149,24 +155,56 @@ int kb_run_pipe(const char *const first[], const char *const second[],
 			execvp(first[0], (char *const *)first);
 		_exit(127);
 	}
-	b = fork();
-	if (!b) {
+	pl->pid[1] = fork();
+	if (!pl->pid[1]) {
 		dup2(p[0], STDIN_FILENO);
-		if (fd >= 0) {
+		if (read)
+			dup2(out[1], STDOUT_FILENO);
+		else if (fd >= 0)
 			dup2(fd, STDOUT_FILENO);
+		if (fd >= 0)
 			dup2(fd, STDERR_FILENO);
-		}
 		if (!cwd || !chdir(cwd))
 			execvp(second[0], (char *const *)second);
 		_exit(127);
 	}
 	close(p[0]);
 	close(p[1]);
+	if (read) {
+		close(out[1]);
+		pl->fd = out[0];
+	}
+	if (pl->pid[0] < 0 || pl->pid[1] < 0) {
+		ret = -ECHILD;
+		kb_pipeline_close(pl);
+	}
+out:
 	if (fd >= 0)
 		close(fd);
-	if (a > 0)
-		waitpid(a, NULL, 0);
-	if (b < 0 || waitpid(b, &status, 0) < 0)
-		return -ECHILD;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return ret;
+}
+
+int kb_pipeline_close(struct kb_pipeline *pl)
+{
+	int status, ret = -ECHILD;
+
+	/* a reader that stopped early leaves the writers to end on SIGPIPE */
+	if (pl->fd >= 0)
+		close(pl->fd);
+	pl->fd = -1;
+	if (pl->pid[0] > 0)
+		waitpid(pl->pid[0], NULL, 0);
+	if (pl->pid[1] > 0 && waitpid(pl->pid[1], &status, 0) == pl->pid[1])
+		ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	pl->pid[0] = pl->pid[1] = -1;
+	return ret;
+}
+
+int kb_run_pipe(const char *const first[], const char *const second[],
+		const char *cwd, const char *log)
+{
+	struct kb_pipeline pl;
+	int ret = kb_pipeline_open(&pl, first, second, cwd, log, false);
+
+	return ret ? ret : kb_pipeline_close(&pl);
 }

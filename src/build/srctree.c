@@ -7,6 +7,7 @@
  *                       with the kernel's config and `make prepare` done
  *   System.map          the real symbol table (Debian's image package ships
  *                       a placeholder; the -dbg package has the real one)
+ *   file-symbols        the file of each local symbol (dbgsyms.c)
  *   entry-sizes.json    the special-section entry sizes, measured by a probe
  *   config              the config it was prepared with
  *
@@ -93,31 +94,6 @@ static int fetch_source(struct kb *kb, const char *tmp, const char *log)
 		return kb_fail(&kb->err, KB_EENV, "%s: not in the source package (%s)", extracted,
 			       strerror(errno));
 	kb_rmtree(kb_path("%s/deb", tmp));
-	return 0;
-}
-
-/* The real System.map from the -dbg package, without unpacking vmlinux. */
-static int fetch_system_map(struct kb *kb, const char *tmp, const char *log)
-{
-	char *spec = kb_path("linux-image-%s-dbg=%s", kb->krel, kb->pkgversion);
-	char *deb = kb_path("%s/linux-image-%s-dbg_%s_amd64.deb", tmp, kb->krel, kb->pkgversion);
-	char *member = kb_path("./usr/lib/debug/boot/System.map-%s", kb->krel);
-	const char *dl[] = { "apt-get", "download", "-q", spec, NULL };
-	const char *unpack[] = { "dpkg-deb", "--fsys-tarfile", deb, NULL };
-	const char *pick[] = { "tar", "-x", "--occurrence=1", "-C", tmp, member, NULL };
-	char *got = kb_path("%s/%s", tmp, member), *dst = kb_path("%s/System.map", tmp);
-
-	kb_progress(kb, "fetching the symbol table (%s)", spec);
-	if (kb_run(dl, tmp, log))
-		return kb_fail(&kb->err, KB_EENV,
-			       "kernel %s: its System.map is a placeholder and apt-get download %s failed; pass --symbols System.map|vmlinux",
-			       kb->krel, spec);
-	kb_run_pipe(unpack, pick, NULL, log);
-	unlink(deb);
-	if (rename(got, dst))
-		return kb_fail(&kb->err, KB_EENV, "%s has no %s; pass --symbols System.map|vmlinux",
-			       spec, member);
-	kb_rmtree(kb_path("%s/usr", tmp));
 	return 0;
 }
 
@@ -268,7 +244,7 @@ static int copy_system_map(struct kb *kb, const char *tmp, const char *log)
 			kb_fail(&kb->err, KB_EENV, "cannot copy %s to %s: %s", map, to, strerror(-ret));
 	} else {
 		ksyms_free(&ks);
-		ret = fetch_system_map(kb, tmp, log);
+		ret = kb_fetch_dbg_symbols(kb, tmp, true, log);
 	}
 	free(map);
 	free(to);
@@ -331,6 +307,13 @@ static int cached_tree(struct kb *kb)
 			goto out;
 		kb_progress(kb, "using the prepared tree in %s", kb->srcroot);
 		ret = 0;
+		/* a tree prepared before file symbols were kept gets them once */
+		if (!kb->symbols && !exists_in(kb->srcroot, "file-symbols")) {
+			char *log = kb_path("%s/file-symbols.log", kb->srcroot);
+
+			kb_fetch_dbg_symbols(kb, kb->srcroot, false, log);
+			free(log);
+		}
 		goto out;
 	}
 	kb_progress(kb, "no prepared tree for %s yet; preparing it once (about a minute)", kb->krel);
@@ -362,5 +345,8 @@ int kb_prepare_tree(struct kb *kb)
 		kb->sysmap = kb_path("%s/System.map", kb->srcroot);
 	else	/* --sourcedir before any Debian-mode build of this release */
 		kb->sysmap = kb_path("%s/System.map", kb->kdir);
+	/* the saved file list matches the release's System.map, not a user's table */
+	if (!kb->symbols && exists_in(kb->srcroot, "file-symbols"))
+		kb->filesyms = kb_path("%s/file-symbols", kb->srcroot);
 	return 0;
 }

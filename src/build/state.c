@@ -54,7 +54,7 @@ void kb_free(struct kb *kb)
 {
 	char **owned[] = {
 		&kb->name_owned, &kb->config_owned, &kb->self_dir, &kb->differ, &kb->cache,
-		&kb->kdir, &kb->headers, &kb->pkgversion, &kb->srcroot, &kb->sysmap,
+		&kb->kdir, &kb->headers, &kb->pkgversion, &kb->srcroot, &kb->sysmap, &kb->filesyms,
 		&kb->entry_sizes, &kb->cc, &kb->work, &kb->module_path, &kb->output_dir,
 		&kb->output_made,
 	};

@@ -82,6 +82,30 @@ struct kelf {
 
 /* kelf_load.c */
 int kelf_open(const char *path, struct kelf **out, struct kelf_err *err);
+/*
+ * The section headers and the symbol table alone, of a relocatable object
+ * or a linked executable (vmlinux): no section bytes (sec->data is NULL
+ * but for the symbol and string tables), no relocations, and a symbol's
+ * value is not checked against its section's size. For readers of names
+ * and addresses, such as the kernel's symbol table.
+ */
+int kelf_open_symbols(const char *path, struct kelf **out, struct kelf_err *err);
+
+/*
+ * kelf_stream.c: the tables of an ELF file read from a stream (a pipe from
+ * an unpacker) in two passes over it, written at their own offsets into
+ * OUT, a sparse file kelf_open_symbols then reads like the original.
+ * Pass one (headers) keeps the ELF and section headers; pass two (tables),
+ * over a fresh stream of the same file, the symbol and string tables, and
+ * it stops reading once past them. 0 or a negative errno with ERR filled.
+ */
+struct kelf_stream {
+	Elf64_Shdr *shdrs;
+	size_t nshdrs;
+};
+int kelf_stream_headers(int in, int out, struct kelf_stream *st, struct kelf_err *err);
+int kelf_stream_tables(int in, int out, const struct kelf_stream *st, struct kelf_err *err);
+void kelf_stream_free(struct kelf_stream *st);
 
 /* kelf_build.c */
 struct kelf *kelf_new(void);

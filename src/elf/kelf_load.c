@@ -30,6 +30,7 @@ struct loader {
 	size_t shnum;			/* section headers, the null one included */
 	struct kelf_sec *symtab;
 	struct kelf_sec *xindex;	/* SHT_SYMTAB_SHNDX, if any */
+	bool symbols_only;		/* kelf_open_symbols: no section bytes, no relocations */
 };
 
 #define KELF_MAX_ALIGN (2u << 20)
@@ -116,6 +117,10 @@ static int load_sections(struct loader *l)
 		if ((sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_RELA) &&
 		    check_table(l, s, sh.sh_type == SHT_SYMTAB ? sizeof(Elf64_Sym) : sizeof(Elf64_Rela)))
 			return -EINVAL;
+		/* a symbols-only reader of a 600 MB vmlinux reads its tables alone */
+		if (l->symbols_only && sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_STRTAB &&
+		    sh.sh_type != SHT_SYMTAB_SHNDX && sh.sh_type != SHT_GROUP)
+			continue;
 		if (sh.sh_type != SHT_NOBITS && sh.sh_size) {
 			d = elf_getdata(scn, NULL);
 			if (!d || d->d_size != sh.sh_size)
@@ -229,7 +234,13 @@ static int symbol_section(struct loader *l, size_t i, const GElf_Sym *st, Elf32_
 	if (!*out)
 		return bad(l, -EINVAL, "symbol %zu '%s': section index %zu is not a section (%zu sections)",
 			   i, shown(name), idx, l->shnum);
-	/* consumers read a symbol's bytes through value and size */
+	/*
+	 * Consumers of a full load read a symbol's bytes through value and
+	 * size; a symbols-only load reads names and addresses (a linked
+	 * file's values are addresses, not offsets), never the bytes.
+	 */
+	if (l->symbols_only)
+		return 0;
 	if (st->st_value > (*out)->size || st->st_size > (*out)->size - st->st_value)
 		return bad(l, -EINVAL, "symbol %zu '%s': bytes %#llx+%#llx are outside its section '%s' (%#zx bytes)",
 			   i, shown(name), (unsigned long long)st->st_value,
@@ -373,36 +384,51 @@ static int check_header(struct loader *l)
 	if (!k->elf || elf_kind(k->elf) != ELF_K_ELF || !gelf_getehdr(k->elf, &k->ehdr))
 		return bad(l, -EINVAL, "not an ELF file");
 	if (k->ehdr.e_ident[EI_CLASS] != ELFCLASS64 || k->ehdr.e_ident[EI_DATA] != ELFDATA2LSB ||
-	    k->ehdr.e_machine != EM_X86_64 || k->ehdr.e_type != ET_REL)
-		return bad(l, -EINVAL, "not an x86_64 relocatable object");
+	    k->ehdr.e_machine != EM_X86_64 ||
+	    (k->ehdr.e_type != ET_REL && !(l->symbols_only && k->ehdr.e_type == ET_EXEC)))
+		return bad(l, -EINVAL, l->symbols_only ? "not an x86_64 object or executable"
+						      : "not an x86_64 relocatable object");
+	return 0;
+}
+
+static int open_with(struct loader *l, struct kelf **out)
+{
+	int rc;
+
+	*out = NULL;
+	elf_version(EV_CURRENT);
+	l->k = kelf_new();
+	if (!l->k)
+		return bad(l, -ENOMEM, "out of memory");
+	rc = open_input(l);
+	if (!rc)
+		rc = check_header(l);
+	if (!rc)
+		rc = load_sections(l);
+	if (!rc)
+		rc = check_links(l);
+	if (!rc)
+		rc = load_symbols(l);
+	if (!rc && !l->symbols_only)
+		rc = load_relas(l);
+	if (rc) {
+		kelf_free(l->k);
+		return rc;
+	}
+	*out = l->k;
 	return 0;
 }
 
 int kelf_open(const char *path, struct kelf **out, struct kelf_err *err)
 {
 	struct loader l = { .path = path, .err = err };
-	int rc;
 
-	*out = NULL;
-	elf_version(EV_CURRENT);
-	l.k = kelf_new();
-	if (!l.k)
-		return bad(&l, -ENOMEM, "out of memory");
-	rc = open_input(&l);
-	if (!rc)
-		rc = check_header(&l);
-	if (!rc)
-		rc = load_sections(&l);
-	if (!rc)
-		rc = check_links(&l);
-	if (!rc)
-		rc = load_symbols(&l);
-	if (!rc)
-		rc = load_relas(&l);
-	if (rc) {
-		kelf_free(l.k);
-		return rc;
-	}
-	*out = l.k;
-	return 0;
+	return open_with(&l, out);
+}
+
+int kelf_open_symbols(const char *path, struct kelf **out, struct kelf_err *err)
+{
+	struct loader l = { .path = path, .err = err, .symbols_only = true };
+
+	return open_with(&l, out);
 }

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Loading the kernel's symbol table from System.map or vmlinux. */
 #include <errno.h>
-#include <fcntl.h>
-#include <gelf.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/array.h"
+#include "elf/kelf.h"
 #include "klp/ksyms.h"
 
 static int ksyms_push(struct ksyms *ks, size_t *cap, unsigned long addr,
@@ -22,6 +20,7 @@ static int ksyms_push(struct ksyms *ks, size_t *cap, unsigned long addr,
 		return -ENOMEM;
 	ks->v[ks->n].addr = addr;
 	ks->v[ks->n].type = type;
+	ks->v[ks->n].file = 0;
 	ks->n++;
 	return 0;
 }
@@ -30,9 +29,11 @@ void ksyms_free(struct ksyms *ks)
 {
 	for (size_t i = 0; i < ks->n; i++)
 		free(ks->v[i].name);
+	for (size_t i = 0; i < ks->nfiles; i++)
+		free(ks->files[i]);
 	free(ks->v);
-	ks->v = NULL;
-	ks->n = 0;
+	free(ks->files);
+	memset(ks, 0, sizeof(*ks));
 }
 
 int ksyms_load_map(const char *path, struct ksyms *out)
@@ -43,8 +44,8 @@ int ksyms_load_map(const char *path, struct ksyms *out)
 	size_t cap = 0;
 	int ret = 0;
 
-	out->v = NULL;
-	out->n = 0;
+	memset(out, 0, sizeof(*out));
+	out->in_address_order = true;
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
@@ -65,11 +66,12 @@ int ksyms_load_map(const char *path, struct ksyms *out)
 }
 
 /* The nm letter for an ELF symbol of vmlinux, close enough for sympos. */
-static char elf_sym_letter(GElf_Sym *sym, GElf_Shdr *sh)
+static char elf_sym_letter(const struct kelf_sym *y)
 {
+	const GElf_Shdr *sh = y->sec ? &y->sec->sh : NULL;
 	char c;
 
-	if (sym->st_shndx == SHN_ABS)
+	if (y->shndx == SHN_ABS)
 		c = 'a';
 	else if (!sh)
 		c = '?';
@@ -81,7 +83,7 @@ static char elf_sym_letter(GElf_Sym *sym, GElf_Shdr *sh)
 		c = 'r';
 	else
 		c = 'd';
-	if (GELF_ST_BIND(sym->st_info) != STB_LOCAL)
+	if (y->bind != STB_LOCAL)
 		c = (char)(c - 'a' + 'A');
 	return c;
 }
@@ -95,7 +97,68 @@ static int cmp_addr(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static int load_elf(const char *path, struct ksyms *out, bool module);
+/* Symbols a loaded module keeps in its kallsyms (see ksyms_load_module). */
+static bool module_keeps(const struct kelf_sym *y)
+{
+	const struct kelf_sec *s = y->sec;
+
+	/* init sections are freed after loading, their symbols with them */
+	return s && (s->sh.sh_flags & SHF_ALLOC) && strncmp(s->name, ".init", 5) &&
+	       strncmp(s->name, ".exit", 5);
+}
+
+static int push_file(struct ksyms *ks, size_t *cap, const char *name)
+{
+	if (kp_reserve(&ks->files, cap, ks->nfiles + 1, sizeof(*ks->files)))
+		return -ENOMEM;
+	ks->files[ks->nfiles] = strdup(name);
+	if (!ks->files[ks->nfiles])
+		return -ENOMEM;
+	ks->nfiles++;
+	return 0;
+}
+
+/*
+ * The linker copies each input object's local symbols as one run behind
+ * that object's file symbol, in link order: a local function or variable
+ * belongs to the file symbol last seen.
+ */
+static int load_elf(const char *path, struct ksyms *out, bool module)
+{
+	size_t cap = 0, fcap = 0;
+	struct kelf *k;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = kelf_open_symbols(path, &k, NULL);
+	if (ret)
+		return ret;
+	for (size_t i = 0; !ret && i < k->nsyms; i++) {
+		const struct kelf_sym *y = k->syms[i];
+
+		if (y->type == STT_FILE) {
+			ret = push_file(out, &fcap, y->name);
+			continue;
+		}
+		if (y->type == STT_SECTION || y->shndx == SHN_UNDEF || !*y->name)
+			continue;
+		if (module && !module_keeps(y))
+			continue;
+		ret = ksyms_push(out, &cap, y->value, elf_sym_letter(y), y->name);
+		if (!ret && out->nfiles && y->bind == STB_LOCAL &&
+		    (y->type == STT_FUNC || y->type == STT_OBJECT))
+			out->v[out->n - 1].file = (unsigned int)out->nfiles;
+	}
+	kelf_free(k);
+	if (ret) {
+		ksyms_free(out);
+		return ret;
+	}
+	out->in_address_order = !module;
+	if (out->n && !module)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_addr);
+	return 0;
+}
 
 int ksyms_load_elf(const char *path, struct ksyms *out)
 {
@@ -105,81 +168,6 @@ int ksyms_load_elf(const char *path, struct ksyms *out)
 int ksyms_load_module(const char *ko_path, struct ksyms *out)
 {
 	return load_elf(ko_path, out, true);
-}
-
-/* Symbols a loaded module keeps in its kallsyms (see ksyms_load_module). */
-static bool module_keeps(Elf *elf, GElf_Sym *sym, GElf_Shdr *sh)
-{
-	size_t shstrndx;
-	const char *sec;
-
-	if (!sh || !(sh->sh_flags & SHF_ALLOC) || elf_getshdrstrndx(elf, &shstrndx))
-		return false;
-	sec = elf_strptr(elf, shstrndx, sh->sh_name);
-	/* init sections are freed after loading, their symbols with them */
-	return sec && strncmp(sec, ".init", 5) && strncmp(sec, ".exit", 5) &&
-	       GELF_ST_TYPE(sym->st_info) != STT_SECTION;
-}
-
-static int load_elf(const char *path, struct ksyms *out, bool module)
-{
-	Elf *elf = NULL;
-	Elf_Scn *scn = NULL;
-	size_t cap = 0;
-	int fd, ret = -EINVAL;
-
-	out->v = NULL;
-	out->n = 0;
-	elf_version(EV_CURRENT);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf)
-		goto out;
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *data;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
-			continue;
-		data = elf_getdata(scn, NULL);
-		for (size_t i = 1; data && i < sh.sh_size / sh.sh_entsize; i++) {
-			GElf_Sym sym;
-			GElf_Shdr tsh, *tshp = NULL;
-			const char *name;
-			int t;
-
-			if (!gelf_getsym(data, (int)i, &sym))
-				continue;
-			t = GELF_ST_TYPE(sym.st_info);
-			if (t == STT_SECTION || t == STT_FILE || sym.st_shndx == SHN_UNDEF)
-				continue;
-			name = elf_strptr(elf, sh.sh_link, sym.st_name);
-			if (!name || !*name)
-				continue;
-			if (sym.st_shndx < SHN_LORESERVE &&
-			    gelf_getshdr(elf_getscn(elf, sym.st_shndx), &tsh))
-				tshp = &tsh;
-			if (module && !module_keeps(elf, &sym, tshp))
-				continue;
-			ret = ksyms_push(out, &cap, sym.st_value,
-					 elf_sym_letter(&sym, tshp), name);
-			if (ret)
-				goto out;
-		}
-		ret = 0;
-		break;
-	}
-	if (out->n && !module)
-		qsort(out->v, out->n, sizeof(*out->v), cmp_addr);
-out:
-	if (elf)
-		elf_end(elf);
-	close(fd);
-	if (ret)
-		ksyms_free(out);
-	return ret;
 }
 
 int ksyms_load(const char *path, struct ksyms *out)

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* sympos resolution against the kernel's symbol table; see sympos.h. */
 #include <errno.h>
-#include <fcntl.h>
-#include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/array.h"
+#include "elf/kelf.h"
 #include "klp/sympos.h"
 
 static int cmp_sym(const void *a, const void *b)
@@ -20,65 +18,44 @@ void objsyms_free(struct objsyms *os)
 	for (size_t i = 0; i < os->n; i++)
 		free(os->v[i].name);
 	free(os->v);
-	os->v = NULL;
-	os->n = 0;
+	free(os->file);
+	memset(os, 0, sizeof(*os));
 }
 
 int objsyms_load(const char *obj_path, struct objsyms *out)
 {
-	Elf_Scn *scn = NULL;
 	size_t cap = 0;
-	Elf *elf;
-	int fd, ret = -EINVAL;
+	struct kelf *k;
+	int ret;
 
-	out->v = NULL;
-	out->n = 0;
-	elf_version(EV_CURRENT);
-	fd = open(obj_path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	elf = elf_begin(fd, ELF_C_READ, NULL);
-	if (!elf) {
-		close(fd);
-		return -EINVAL;
-	}
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *data;
+	memset(out, 0, sizeof(*out));
+	ret = kelf_open_symbols(obj_path, &k, NULL);
+	if (ret)
+		return ret;
+	for (size_t i = 0; !ret && i < k->nsyms; i++) {
+		const struct kelf_sym *y = k->syms[i];
 
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
+		if (y->type == STT_FILE && !out->file) {
+			out->file = strdup(y->name);
+			ret = out->file ? 0 : -ENOMEM;
 			continue;
-		data = elf_getdata(scn, NULL);
-		ret = 0;
-		for (size_t i = 1; data && i < sh.sh_size / sh.sh_entsize; i++) {
-			GElf_Sym sym;
-			const char *name;
-			int t;
-
-			if (!gelf_getsym(data, (int)i, &sym))
-				continue;
-			t = GELF_ST_TYPE(sym.st_info);
-			if ((t != STT_FUNC && t != STT_OBJECT) || sym.st_shndx == SHN_UNDEF)
-				continue;
-			name = elf_strptr(elf, sh.sh_link, sym.st_name);
-			if (!name || !*name)
-				continue;
-			if (kp_reserve(&out->v, &cap, out->n + 1, sizeof(*out->v))) {
-				ret = -ENOMEM;
-				break;
-			}
-			out->v[out->n].name = strdup(name);
-			out->v[out->n].local = GELF_ST_BIND(sym.st_info) == STB_LOCAL;
-			if (!out->v[out->n].name) {
-				ret = -ENOMEM;
-				break;
-			}
-			out->n++;
 		}
-		break;
+		if ((y->type != STT_FUNC && y->type != STT_OBJECT) || y->shndx == SHN_UNDEF ||
+		    !*y->name)
+			continue;
+		if (kp_reserve(&out->v, &cap, out->n + 1, sizeof(*out->v))) {
+			ret = -ENOMEM;
+			break;
+		}
+		out->v[out->n].name = strdup(y->name);
+		out->v[out->n].local = y->bind == STB_LOCAL;
+		if (!out->v[out->n].name) {
+			ret = -ENOMEM;
+			break;
+		}
+		out->n++;
 	}
-	elf_end(elf);
-	close(fd);
+	kelf_free(k);
 	if (ret) {
 		objsyms_free(out);
 		return ret;
@@ -126,35 +103,74 @@ static bool neighbour_confirms(const struct ksyms *ks, size_t i, int dir,
 	return false;
 }
 
+/*
+ * Whether file entry F (1-based) of the table is the object's own file:
+ * the same file name, and every function and variable local to it is one
+ * the object defines. Objects that share a file name ("core.c") differ in
+ * their locals; an object whose locals are all among another's would pass
+ * for it, which two files of the same name and the same statics make a
+ * true ambiguity.
+ */
+static bool file_is_objects(const struct ksyms *ks, unsigned int f, const struct objsyms *obj)
+{
+	if (strcmp(ks->files[f - 1], obj->file))
+		return false;
+	for (size_t i = 0; i < ks->n; i++)
+		if (ks->v[i].file == f && !objsyms_has(obj, ks->v[i].name))
+			return false;
+	return true;
+}
+
+struct candidates {
+	size_t total;			/* every symbol of the name */
+	size_t n;			/* of them, with the wanted binding */
+	unsigned long last;		/* the position of the last such one */
+	size_t by_file, no_file;	/* in the object's own file; of no known file */
+	unsigned long file_pos;
+	size_t by_neighbour;
+	unsigned long neighbour_pos;
+};
+
 int ksyms_sympos(const struct ksyms *ks, const char *name, bool want_local,
 		 const struct objsyms *obj, unsigned long *sympos)
 {
-	size_t total = 0, ncand = 0, nconf = 0;
-	unsigned long cand_pos = 0, conf_pos = 0;
+	bool use_files = obj && obj->file && ks->nfiles && want_local;
+	struct candidates c = { 0 };
 
 	for (size_t i = 0; i < ks->n; i++) {
 		const struct ksym *s = &ks->v[i];
 
 		if (strcmp(s->name, name))
 			continue;
-		total++;
+		c.total++;
 		if (ksym_is_global(s) == want_local)
 			continue;
-		ncand++;
-		cand_pos = total;
-		if (obj && (neighbour_confirms(ks, i, -1, obj) ||
-			    neighbour_confirms(ks, i, 1, obj))) {
-			nconf++;
-			conf_pos = total;
+		c.n++;
+		c.last = c.total;
+		if (use_files && !s->file) {
+			c.no_file++;
+		} else if (use_files && file_is_objects(ks, s->file, obj)) {
+			c.by_file++;
+			c.file_pos = c.total;
+		}
+		/* neighbours mean something only in address order (vmlinux) */
+		if (obj && ks->in_address_order && (neighbour_confirms(ks, i, -1, obj) ||
+						    neighbour_confirms(ks, i, 1, obj))) {
+			c.by_neighbour++;
+			c.neighbour_pos = c.total;
 		}
 	}
-	if (!ncand)
+	if (!c.n)
 		return -ENOENT;
-	if (ncand > 1) {
-		if (nconf != 1)
-			return -EEXIST;
-		cand_pos = conf_pos;
-	}
-	*sympos = total == 1 ? 0 : cand_pos;
+	if (c.n == 1)
+		*sympos = c.total == 1 ? 0 : c.last;
+	else if (use_files && c.by_file == 1 && !c.no_file)
+		*sympos = c.file_pos;	/* the file symbols say it: exact */
+	else if (use_files && c.by_file > 1)
+		return -EEXIST;		/* two files alike in name and statics */
+	else if (c.by_neighbour == 1)
+		*sympos = c.neighbour_pos;
+	else
+		return -EEXIST;
 	return 0;
 }

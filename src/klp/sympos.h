@@ -5,10 +5,13 @@
  * Livepatch finds "name,sympos" by counting the symbols called name in
  * kallsyms order: sympos 0 means the name must be unique, N > 0 is the Nth
  * one. When several locals share a name (static helpers of different files),
- * the one from our object is told apart by its neighbours: the kernel lays an
- * object's code and data out contiguously, so a candidate surrounded by the
- * object's own symbols, one of them unique in the whole kernel, is ours.
- * Anything less conclusive is an ambiguity, never a guess.
+ * the one from our object is told apart by its file: when the table has file
+ * symbols (vmlinux of the -dbg package, its saved file list, or a module),
+ * ours is the one behind a file symbol of our source's name whose locals our
+ * object all defines. Without file symbols, by its neighbours: the kernel
+ * lays an object's code and data out contiguously, so a candidate surrounded
+ * by the object's own symbols, one of them unique in the whole kernel, is
+ * ours. Anything less conclusive is an ambiguity, never a guess.
  */
 #ifndef KPATCH_KLP_SYMPOS_H
 #define KPATCH_KLP_SYMPOS_H
@@ -25,6 +28,7 @@ struct objsym {
 struct objsyms {
 	struct objsym *v;
 	size_t n;
+	char *file;	/* its file symbol: the source's base name, "dsmethod.c" */
 };
 
 int objsyms_load(const char *obj_path, struct objsyms *out);

@@ -12,7 +12,7 @@ FUZZ_BINS := $(patsubst %,$(BUILD)/fuzzer/fuzz_%,$(FUZZ_NAMES))
 $(BUILD)/fuzzer/fuzz_modfile: $(BUILD)/obj/tests/fuzz/fuzz_modfile.o $(BUILD)/lib/libkpatch.a
 $(BUILD)/fuzzer/fuzz_withdrawn: $(BUILD)/obj/tests/fuzz/fuzz_withdrawn.o $(BUILD)/lib/libkpatch.a
 $(BUILD)/fuzzer/fuzz_elf: $(BUILD)/obj/tests/fuzz/fuzz_elf.o $(BUILD)/lib/libkpdiff.a $(BUILD)/lib/libkpelf.a
-$(BUILD)/fuzzer/fuzz_patches: $(BUILD)/obj/tests/fuzz/fuzz_patches.o $(BUILD)/lib/libkpbuild.a $(BUILD)/lib/libkpklp.a
+$(BUILD)/fuzzer/fuzz_patches: $(BUILD)/obj/tests/fuzz/fuzz_patches.o $(BUILD)/lib/libkpbuild.a $(BUILD)/lib/libkpklp.a $(BUILD)/lib/libkpelf.a
 # (COMMON_LIB is not defined yet where this file is read.)
 $(BUILD)/fuzzer/%: $(BUILD)/lib/libkpcommon.a
 	@mkdir -p $(dir $@)

@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,9 +51,15 @@ static char *ring_path(const char *name, const char *suffix)
 
 char *fx_write(const char *name, const char *text)
 {
-	char *path = ring_path(name, "");
+	char *path = ring_path(name, ""), *slash = strrchr(path, '/');
 	FILE *f;
 
+	/* "x/core.c": a file in a subdirectory, for objects sharing a base name */
+	if (slash && slash - path > (ptrdiff_t)strlen(fx_dir())) {
+		*slash = '\0';
+		mkdir(path, 0755);
+		*slash = '/';
+	}
 	f = fopen(path, "w");
 	if (!f)
 		abort();
@@ -78,4 +87,29 @@ char *fx_compile(const char *name, const char *csrc)
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		abort();
 	return obj;
+}
+
+char *fx_run(const char *out_name, const char *const argv[])
+{
+	char *out = out_name ? ring_path(out_name, "") : NULL;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (!pid) {
+		if (chdir(fx_dir()))
+			_exit(127);
+		if (out) {
+			int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+			if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
+				_exit(127);
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		abort();
+	return out;
 }

@@ -10,5 +10,10 @@ void fx_cleanup(void);
 char *fx_write(const char *name, const char *text);
 /* Compile C source to <scratch>/name.o with kernel-like flags; path as above. */
 char *fx_compile(const char *name, const char *csrc);
+/*
+ * Run argv in the scratch directory (aborts unless it exits 0), its output
+ * to <scratch>/out_name when that is not NULL; returns that path as above.
+ */
+char *fx_run(const char *out_name, const char *const argv[]);
 
 #endif

@@ -11,7 +11,7 @@
 # The kernel must not oops or WARN (vm_run checks the console and dmesg).
 . "$(dirname "$0")/../lib.sh"
 bin=${KPT_BIN_DIR:-$VM_TOP/build/bin}
-pdir=$VM_TOP/tests/patches
+pdir=${KPT_PATCH_DIR:-$VM_TOP/tests/patches}
 mods=$VM_OUT/patch-modules
 mkdir -p "$mods"
 files=()

@@ -79,10 +79,17 @@ int kb_compile(struct kb *kb, bool patched)
 	rc = kb_run(m.argv, NULL, log);
 	kb_make_free(&m);
 	if (rc) {
-		char *tail = kb_log_tail(log, 4);
+		/* the compiler's first error says more than make's last lines */
+		char *first = kb_log_first(log, ": error: ");
+		char *tail = first ? first : kb_log_tail(log, 4);
 
-		kb_fail(&kb->err, KB_ECOMPILE, "compiling the %s objects failed: %s (log: %s)",
-			what, tail, log);
+		if (patched && first)
+			kb_fail(&kb->err, KB_ECOMPILE,
+				"compiling the patched objects failed: %s; if the fix needs a header or another change of its release, add that change to the patches (log: %s)",
+				first, log);
+		else
+			kb_fail(&kb->err, KB_ECOMPILE, "compiling the %s objects failed: %s (log: %s)",
+				what, tail, log);
 		free(tail);
 		return -1;
 	}

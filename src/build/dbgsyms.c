@@ -8,6 +8,10 @@
  *
  *   System.map     copied out of the package
  *   file-symbols   derived from the package's vmlinux (ksymfiles.c)
+ *   module-symbols/<module>.files
+ *                  the same for a module, from the package's unstripped
+ *                  copy (the image package's modules have no file
+ *                  symbols), fetched the first time a patch needs it
  *
  * vmlinux is 600 MB unpacked; only its symbol table is read, from the
  * package stream, twice (kelf_stream.c), so nothing that size reaches disk.
@@ -154,4 +158,91 @@ int kb_fetch_dbg_symbols(struct kb *kb, const char *dir, bool want_map, const ch
 	unlink(deb);
 	free(deb);
 	return ret;
+}
+
+/* Copies a pipe into a new file at PATH. */
+static int drain_to(int fd, const char *path)
+{
+	char buf[65536];
+	ssize_t got;
+	int out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), ret = 0;
+
+	if (out < 0)
+		return -errno;
+	while ((got = read(fd, buf, sizeof(buf))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 || write(out, buf, (size_t)got) != got) {
+			ret = -EIO;
+			break;
+		}
+	}
+	if (close(out) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+int kb_fetch_module_symbols(struct kb *kb, const char *modrel, const char *dst)
+{
+	char *dir = kb_path("%s/dbg.XXXXXX", kb->srcroot), *log = NULL, *deb = NULL;
+	char *member = kb_path("./usr/lib/debug/lib/modules/%s/%s", kb->krel, modrel);
+	char *ko = NULL, *tmp = kb_path("%s.tmp", dst);
+	const char *why = NULL;
+	struct ksyms ks = { 0 };
+	int ret = -1;
+
+	if (!mkdtemp(dir)) {
+		why = strerror(errno);
+		goto out;
+	}
+	log = kb_path("%s/fetch.log", dir);
+	ko = kb_path("%s/module.ko", dir);
+	deb = download_dbg(kb, dir, log);
+	if (!deb) {
+		why = "the -dbg package could not be downloaded";
+		kb->err.code = 0;
+		goto out;
+	}
+	{
+		const char *unpack[] = { "dpkg-deb", "--fsys-tarfile", deb, NULL };
+		const char *pick[] = { "tar", "-xO", "--occurrence=1", member, NULL };
+		struct kb_pipeline pl;
+
+		kb_progress(kb, "reading the file symbols of %s", modrel);
+		if (kb_pipeline_open(&pl, unpack, pick, NULL, log, true)) {
+			why = "cannot run dpkg-deb | tar";
+			goto out;
+		}
+		ret = drain_to(pl.fd, ko);
+		if (kb_pipeline_close(&pl) && !ret)
+			ret = -ENOENT;
+		if (ret) {
+			why = "the package has no such module";
+			goto out;
+		}
+	}
+	ret = ksyms_load_module(ko, &ks);
+	if (!ret && !ks.nfiles)
+		ret = -ENOENT;
+	if (!ret)
+		ret = ksyms_save_files(&ks, tmp);
+	if (!ret && rename(tmp, dst))
+		ret = -errno;
+	if (ret)
+		why = ret == -ENOENT ? "its unstripped copy has no file symbols" : strerror(-ret);
+out:
+	if (why)
+		kb_progress(kb, "warning: no file symbols for module %s (%s)", modrel, why);
+	if (deb)
+		unlink(deb);
+	kb_rmtree(dir);
+	ksyms_free(&ks);
+	free(dir);
+	free(log);
+	free(deb);
+	free(member);
+	free(ko);
+	unlink(tmp);
+	free(tmp);
+	return why ? -1 : 0;
 }

@@ -159,6 +159,8 @@ int kb_pipeline_close(struct kb_pipeline *pl);
 void kb_progress(const struct kb *kb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *kb_log_tail(const char *log, int lines);
+/* The first line of log that contains needle, or NULL. */
+char *kb_log_first(const char *log, const char *needle);
 
 /*
  * kbuild.c: the one `make -C TREE CC= KCFLAGS= -jN` vector; room for
@@ -202,6 +204,8 @@ int kb_prepare_tree(struct kb *kb);		/* srctree.c */
  * DIR. Without want_map, a failure is a warning and returns 0.
  */
 int kb_fetch_dbg_symbols(struct kb *kb, const char *dir, bool want_map, const char *log);
+/* The file symbols of module MODREL ("kernel/fs/xfs/xfs.ko") into DST; a failure warns. */
+int kb_fetch_module_symbols(struct kb *kb, const char *modrel, const char *dst);
 int kb_workspace_open(struct kb *kb);		/* workspace.c */
 void kb_workspace_close(struct kb *kb);
 /* kb_depindex_expand (depindex.h): the objects a changed header reaches */

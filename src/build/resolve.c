@@ -19,15 +19,18 @@
 #include "build/kb.h"
 #include "klp/sympos.h"
 
+/* nofiles: the table that had no file symbols to tell namesakes apart, or NULL */
 static int refuse(struct kb *kb, int err, const char *name, const char *what, const char *src,
-		  bool files)
+		  const char *nofiles)
 {
 	bool fn = !strcmp(what, "function");
 
-	if (err == -EEXIST && !files)
+	if (err == -EEXIST && nofiles)
 		return kb_fail(&kb->err, KB_EREFUSED,
-			       "%s: %s '%s' is ambiguous: several kernel symbols share the name, %s has no file symbols and the neighbours of %s's symbols do not single one out; refusing to guess: pass --symbols the kernel's -dbg vmlinux, which places it exactly, or %s",
-			       src, what, name, kb->sysmap, src,
+			       "%s: %s '%s' is ambiguous: several kernel symbols share the name, %s has no file symbols and the neighbours of %s's symbols do not single one out; refusing to guess: %s, or %s",
+			       src, what, name, nofiles, src,
+			       nofiles == kb->sysmap ? "pass --symbols the kernel's -dbg vmlinux, which places it exactly"
+						     : "install the kernel's -dbg package's repository, whose unstripped modules place it exactly",
 			       fn ? "patch its callers instead" : "keep the changed code from using it directly");
 	if (err == -EEXIST)
 		return kb_fail(&kb->err, KB_EREFUSED,
@@ -95,6 +98,55 @@ static int missing_global(struct kb *kb, const struct kb_object *o, const char *
 		       o->src, name, kb->sysmap, what, name, o->src);
 }
 
+/*
+ * A module's .ko has no file symbols (Debian strips them) and a module's
+ * kallsyms order is no layout to read neighbours from: its namesakes
+ * (a static inline of a header instantiated in several of its files) are
+ * told apart by the unstripped copy in the -dbg package, whose file list
+ * is fetched the first time one is needed and kept per release. 0 when
+ * the table has file symbols now.
+ */
+static int module_files(struct kb *kb, const struct kb_object *o, struct ksyms *modks)
+{
+	char *prefix, *dir, *path;
+	const char *modrel;
+	int ret = -1;
+
+	if (modks->nfiles)
+		return 0;
+	if (kb->symbols || !kb->srcroot || !kb->pkgversion)
+		return -1;
+	prefix = kb_path("%s/modules/", kb->kdir);
+	modrel = strncmp(o->modpath, prefix, strlen(prefix)) ? NULL : o->modpath + strlen(prefix);
+	dir = kb_path("%s/module-symbols", kb->srcroot);
+	path = kb_path("%s/%s.files", dir, o->objname);
+	if (modrel && !strchr(o->objname, '/')) {
+		if (!kb_exists(path) && !kb_mkdirs(dir))
+			kb_fetch_module_symbols(kb, modrel, path);
+		if (kb_exists(path)) {
+			ret = ksyms_attach_files(modks, path);
+			if (ret)
+				kb_progress(kb, "warning: %s: %s", path,
+					    ret == -EINVAL ? "malformed" : strerror(-ret));
+		}
+	}
+	free(prefix);
+	free(dir);
+	free(path);
+	return ret;
+}
+
+/* The sympos in a module's table, its file symbols fetched on a namesake. */
+static int module_sympos(struct kb *kb, const struct kb_object *o, struct ksyms *modks,
+			 const char *name, bool local, const struct objsyms *os, unsigned long *pos)
+{
+	int err = ksyms_sympos(modks, name, local, os, pos);
+
+	if (err == -EEXIST && !modks->nfiles && !module_files(kb, o, modks))
+		err = ksyms_sympos(modks, name, local, os, pos);
+	return err;
+}
+
 static int add_ref(struct kb *kb, const char *name, const char *objname, unsigned long pos)
 {
 	struct kb_symref *r;
@@ -130,7 +182,7 @@ static int add_ref(struct kb *kb, const char *name, const char *objname, unsigne
  * after the patch), and vmlinux symbols it uses are livepatch symbols of
  * vmlinux; each kind goes to its own .klp.rela section.
  */
-static int resolve_symbol(struct kb *kb, struct kb_object *o, const struct ksyms *modks,
+static int resolve_symbol(struct kb *kb, struct kb_object *o, struct ksyms *modks,
 			  const struct objsyms *os, const char *name, bool local, const char *what)
 {
 	const char *exporter = local ? NULL : symvers_find(&kb->symvers, name);
@@ -144,23 +196,23 @@ static int resolve_symbol(struct kb *kb, struct kb_object *o, const struct ksyms
 		return 0;
 	}
 	if (modks) {
-		err = ksyms_sympos(modks, name, local, os, &pos);
+		err = module_sympos(kb, o, modks, name, local, os, &pos);
 		if (!err)
 			return add_ref(kb, name, o->objname, pos);
 		if (err == -EEXIST || local)
-			return refuse(kb, err, name, "symbol", o->src, modks->nfiles);
+			return refuse(kb, err, name, "symbol", o->src, modks->nfiles ? NULL : o->modpath);
 		err = ksyms_sympos(&kb->ksyms, name, false, NULL, &pos);
 		if (err == -ENOENT)
 			return missing_global(kb, o, name, what);
 		if (err)
-			return refuse(kb, err, name, "symbol", o->src, kb->ksyms.nfiles);
+			return refuse(kb, err, name, "symbol", o->src, kb->ksyms.nfiles ? NULL : kb->sysmap);
 		return add_ref(kb, name, "vmlinux", pos);
 	}
 	err = ksyms_sympos(&kb->ksyms, name, local, os, &pos);
 	if (err == -ENOENT && !local)
 		return missing_global(kb, o, name, what);
 	if (err)
-		return refuse(kb, err, name, "symbol", o->src, kb->ksyms.nfiles);
+		return refuse(kb, err, name, "symbol", o->src, kb->ksyms.nfiles ? NULL : kb->sysmap);
 	return add_ref(kb, name, o->objname, pos);
 }
 
@@ -217,11 +269,12 @@ static int resolve_object(struct kb *kb, struct kb_object *o)
 
 		if (f->is_new || strcmp(f->objname, o->objname) || !own)
 			continue;
-		err = ksyms_sympos(module ? &modks : &kb->ksyms, f->name, own->local, &os,
-				   &f->sympos);
+		err = module ? module_sympos(kb, o, &modks, f->name, own->local, &os, &f->sympos)
+			     : ksyms_sympos(&kb->ksyms, f->name, own->local, &os, &f->sympos);
 		if (err)
 			ret = refuse(kb, err, f->name, "function", o->src,
-				     module ? modks.nfiles : kb->ksyms.nfiles);
+				     module ? (modks.nfiles ? NULL : o->modpath)
+					    : (kb->ksyms.nfiles ? NULL : kb->sysmap));
 		else if (kb->verbose)
 			kb_progress(kb, "function %s: patched in %s, sympos %lu", f->name, f->objname,
 				    f->sympos);

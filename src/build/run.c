@@ -103,6 +103,26 @@ void kb_progress(const struct kb *kb, const char *fmt, ...)
 }
 
 /* The last lines of a log, for an error message that shows the cause. */
+char *kb_log_first(const char *log, const char *needle)
+{
+	size_t len;
+	char *buf = kb_read_file(log, &len), *hit, *start, *end;
+
+	if (!buf)
+		return NULL;
+	hit = strstr(buf, needle);
+	if (!hit) {
+		free(buf);
+		return NULL;
+	}
+	for (start = hit; start > buf && start[-1] != '\n'; start--)
+		;
+	end = strchrnul(hit, '\n');
+	*end = '\0';
+	memmove(buf, start, (size_t)(end - start) + 1);
+	return buf;
+}
+
 char *kb_log_tail(const char *log, int lines)
 {
 	size_t len;

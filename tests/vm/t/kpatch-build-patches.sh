@@ -9,6 +9,7 @@
 #                            must hold, one per line (special sections the
 #                            patched code needs).
 # The kernel must not oops or WARN (vm_run checks the console and dmesg).
+# KPT_PATCH_DIR=DIR runs the patches of DIR instead (to try one alone).
 . "$(dirname "$0")/../lib.sh"
 bin=${KPT_BIN_DIR:-$VM_TOP/build/bin}
 pdir=${KPT_PATCH_DIR:-$VM_TOP/tests/patches}

@@ -104,17 +104,6 @@ static struct ksym *find(struct ksym **byaddr, size_t n, unsigned long addr, con
 	return hit ? *hit : NULL;
 }
 
-static int add_file(struct ksyms *ks, size_t *cap, const char *name)
-{
-	if (kp_reserve(&ks->files, cap, ks->nfiles + 1, sizeof(*ks->files)))
-		return -ENOMEM;
-	ks->files[ks->nfiles] = strdup(name);
-	if (!ks->files[ks->nfiles])
-		return -ENOMEM;
-	ks->nfiles++;
-	return 0;
-}
-
 static void forget_files(struct ksyms *ks)
 {
 	for (size_t i = 0; i < ks->nfiles; i++)
@@ -160,7 +149,7 @@ int ksyms_attach_files(struct ksyms *ks, const char *path)
 			if (sscanf(line + 2, "%1023s%c", name, &tail) != 2 || tail != '\n')
 				ret = -EINVAL;
 			else
-				ret = add_file(ks, &cap, name);
+				ret = ksyms_add_file(ks, &cap, name);
 		} else if (!ks->nfiles ||
 			   sscanf(line, "%lx %1023s%c", &addr, name, &tail) != 3 || tail != '\n') {
 			ret = -EINVAL;

@@ -107,7 +107,7 @@ static bool module_keeps(const struct kelf_sym *y)
 	       strncmp(s->name, ".exit", 5);
 }
 
-static int push_file(struct ksyms *ks, size_t *cap, const char *name)
+int ksyms_add_file(struct ksyms *ks, size_t *cap, const char *name)
 {
 	if (kp_reserve(&ks->files, cap, ks->nfiles + 1, sizeof(*ks->files)))
 		return -ENOMEM;
@@ -137,7 +137,7 @@ static int load_elf(const char *path, struct ksyms *out, bool module)
 		const struct kelf_sym *y = k->syms[i];
 
 		if (y->type == STT_FILE) {
-			ret = push_file(out, &fcap, y->name);
+			ret = ksyms_add_file(out, &fcap, y->name);
 			continue;
 		}
 		if (y->type == STT_SECTION || y->shndx == SHN_UNDEF || !*y->name)

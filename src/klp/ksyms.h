@@ -56,6 +56,8 @@ void ksyms_free(struct ksyms *ks);
  * symbols of the file absent from the table are skipped.
  */
 int ksyms_save_files(const struct ksyms *ks, const char *path);
+/* Appends a file symbol to ks->files (capacity *cap); 0 or -ENOMEM. */
+int ksyms_add_file(struct ksyms *ks, size_t *cap, const char *name);
 int ksyms_attach_files(struct ksyms *ks, const char *path);
 
 /* A System.map with fewer symbols than this is a placeholder (Debian ships one). */

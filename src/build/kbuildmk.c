@@ -140,9 +140,37 @@ char *kb_tree_read(const char *tree, const char *dir, const char *name)
 	return text;
 }
 
+/* Continuation lines (a backslash at the end) become one line. */
+static void join_continuations(char *text)
+{
+	for (char *p = text; (p = strstr(p, "\\\n")); )
+		p[0] = p[1] = ' ';
+}
+
+/*
+ * A Makefile assignment "lhs op rhs" (op one of = := += ?=), split in
+ * place: returns lhs without blanks and sets *rhs; NULL for any other line
+ * (comments, rules). *fresh: the operator starts the list afresh (= and :=).
+ */
+static char *assignment(char *line, char **rhs, bool *fresh)
+{
+	char *op = strchr(line, '=');
+
+	line += strspn(line, " \t");
+	if (*line == '#' || !op || op < line)
+		return NULL;
+	*op = '\0';
+	*fresh = !(op > line && (op[-1] == '+' || op[-1] == '?'));
+	if (op > line && (op[-1] == '+' || op[-1] == ':' || op[-1] == '?'))
+		op[-1] = '\0';
+	line[strcspn(line, " \t")] = '\0';
+	*rhs = op + 1;
+	return line;
+}
+
 int kb_depindex_config_objects(const char *tree, const char *dir, const char *config, char ***objs)
 {
-	char *text = kb_tree_read(tree, dir, "Makefile"), *p, *line, *save;
+	char *text = kb_tree_read(tree, dir, "Makefile"), *line, *save;
 	char **owner = NULL;	/* owner[i]: the list objs[i] came from */
 	size_t n = 0, no = 0;
 
@@ -152,24 +180,13 @@ int kb_depindex_config_objects(const char *tree, const char *dir, const char *co
 		if (!text)
 			return -1;
 	}
-	/* Continuation lines become one line. */
-	for (p = text; (p = strstr(p, "\\\n")); )
-		p[0] = p[1] = ' ';
+	join_continuations(text);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *op = strstr(line, "="), *lhs, *w, *wsave, *list;
-		bool assign;
+		char *lhs, *rhs, *w, *wsave, *list;
+		bool assign;	/* "=" and ":=" start the list afresh (proc-$(CONFIG_MMU) := task_mmu.o) */
 
-		line += strspn(line, " \t");
-		if (*line == '#' || !op)
-			continue;
-		*op = '\0';
-		/* "=" and ":=" start the list afresh (proc-$(CONFIG_MMU) := task_mmu.o). */
-		assign = !(op > line && (op[-1] == '+' || op[-1] == '?'));
-		if (op > line && (op[-1] == '+' || op[-1] == ':' || op[-1] == '?'))
-			op[-1] = '\0';
-		lhs = line;
-		lhs[strcspn(lhs, " \t")] = '\0';
-		if (!list_enabled(lhs, config))
+		lhs = assignment(line, &rhs, &assign);
+		if (!lhs || !list_enabled(lhs, config))
 			continue;
 		list = list_name(lhs);
 		if (assign) {
@@ -188,7 +205,7 @@ int kb_depindex_config_objects(const char *tree, const char *dir, const char *co
 			if (*objs)
 				(*objs)[n] = NULL;
 		}
-		for (w = strtok_r(op + 1, " \t", &wsave); w; w = strtok_r(NULL, " \t", &wsave)) {
+		for (w = strtok_r(rhs, " \t", &wsave); w; w = strtok_r(NULL, " \t", &wsave)) {
 			size_t l = strlen(w);
 			char *rel, *src;
 			bool have;
@@ -239,31 +256,26 @@ static int word_state(const char *tree, const char *dir, const char *config,
 		      const char *word, char **list, char *cond, size_t clen)
 {
 	char *mk = *dir ? kb_path("%s/%s/Makefile", tree, dir) : kb_path("%s/Kbuild", tree);
-	char *text = kb_read_file(mk, NULL), *p, *line, *save;
+	char *text = kb_read_file(mk, NULL), *line, *save;
 	int state = -1;
 
 	free(mk);
 	*list = NULL;
 	if (!text)
 		return -1;
-	for (p = text; (p = strstr(p, "\\\n")); )
-		p[0] = p[1] = ' ';
+	join_continuations(text);
 	for (line = strtok_r(text, "\n", &save); line && state != 1; line = strtok_r(NULL, "\n", &save)) {
-		char *op = strstr(line, "="), *w, *wsave;
-		bool on;
+		char *rhs, *w, *wsave;
+		bool on, fresh;
 
-		line += strspn(line, " \t");
-		if (*line == '#' || !op)
+		line = assignment(line, &rhs, &fresh);
+		if (!line)
 			continue;
-		*op = '\0';
-		if (op > line && (op[-1] == '+' || op[-1] == ':' || op[-1] == '?'))
-			op[-1] = '\0';
-		line[strcspn(line, " \t")] = '\0';
 		on = list_enabled(line, config);
 		/* Only lists of objects: obj-$(CONFIG_X) is one even when off. */
 		if (!on && !strstr(line, "-$(CONFIG_"))
 			continue;
-		for (w = strtok_r(op + 1, " \t", &wsave); w; w = strtok_r(NULL, " \t", &wsave)) {
+		for (w = strtok_r(rhs, " \t", &wsave); w; w = strtok_r(NULL, " \t", &wsave)) {
 			if (strcmp(w, word))
 				continue;
 			if (on || state < 0) {
@@ -334,27 +346,21 @@ int kb_depindex_not_in_config(const char *tree, const char *config, const char *
 
 int kb_depindex_config_subdirs(const char *tree, const char *dir, const char *config, char ***dirs)
 {
-	char *text = kb_tree_read(tree, dir, "Makefile"), *p, *line, *save;
+	char *text = kb_tree_read(tree, dir, "Makefile"), *line, *save;
 	size_t n = 0;
 
 	*dirs = NULL;
 	if (!text)
 		return 0;
-	for (p = text; (p = strstr(p, "\\\n")); )
-		p[0] = p[1] = ' ';
+	join_continuations(text);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *op = strstr(line, "="), *w, *wsave;
+		char *rhs, *w, *wsave;
+		bool fresh;
 
-		line += strspn(line, " \t");
-		if (*line == '#' || !op)
+		line = assignment(line, &rhs, &fresh);
+		if (!line || !list_enabled(line, config))
 			continue;
-		*op = '\0';
-		if (op > line && (op[-1] == '+' || op[-1] == ':' || op[-1] == '?'))
-			op[-1] = '\0';
-		line[strcspn(line, " \t")] = '\0';
-		if (!list_enabled(line, config))
-			continue;
-		for (w = strtok_r(op + 1, " \t", &wsave); w; w = strtok_r(NULL, " \t", &wsave)) {
+		for (w = strtok_r(rhs, " \t", &wsave); w; w = strtok_r(NULL, " \t", &wsave)) {
 			size_t l = strlen(w);
 			char *sub;
 

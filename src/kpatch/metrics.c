@@ -57,6 +57,20 @@ static int patch_transition(enum kp_live_state s)
 	return s == KP_LIVE_PATCHING || s == KP_LIVE_UNPATCHING;
 }
 
+/* A 0/1 family with one sample per loaded patch. */
+static void per_patch(FILE *f, const struct kp_state *s, const char *name, const char *help,
+		      int (*value)(enum kp_live_state))
+{
+	family(f, name, help);
+	for (size_t i = 0; i < s->nloaded; i++) {
+		fprintf(f, "%s{patch=", name);
+		label(f, s->loaded[i].name);
+		fputs(",kernel=", f);
+		label(f, s->krel);
+		fprintf(f, "} %d\n", value(s->loaded[i].state));
+	}
+}
+
 static void render_patches(FILE *f, const struct kp_state *s)
 {
 	family(f, "kpatch_patch_info", "A loaded patch module: its state, whether it is installed, its package version.");
@@ -73,22 +87,10 @@ static void render_patches(FILE *f, const struct kp_state *s)
 		label(f, l->version);
 		fputs("} 1\n", f);
 	}
-	family(f, "kpatch_patch_enabled", "1 when the loaded patch is enabled (or being enabled), else 0.");
-	for (size_t i = 0; i < s->nloaded; i++) {
-		fputs("kpatch_patch_enabled{patch=", f);
-		label(f, s->loaded[i].name);
-		fputs(",kernel=", f);
-		label(f, s->krel);
-		fprintf(f, "} %d\n", patch_enabled(s->loaded[i].state));
-	}
-	family(f, "kpatch_patch_transition", "1 while the loaded patch is in a transition, else 0.");
-	for (size_t i = 0; i < s->nloaded; i++) {
-		fputs("kpatch_patch_transition{patch=", f);
-		label(f, s->loaded[i].name);
-		fputs(",kernel=", f);
-		label(f, s->krel);
-		fprintf(f, "} %d\n", patch_transition(s->loaded[i].state));
-	}
+	per_patch(f, s, "kpatch_patch_enabled",
+		  "1 when the loaded patch is enabled (or being enabled), else 0.", patch_enabled);
+	per_patch(f, s, "kpatch_patch_transition",
+		  "1 while the loaded patch is in a transition, else 0.", patch_transition);
 }
 
 static int cve_seen(const struct kp_state *s, size_t upto, const char *name)

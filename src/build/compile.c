@@ -80,7 +80,7 @@ int kb_compile(struct kb *kb, bool patched)
 	kb_make_free(&m);
 	if (rc) {
 		/* the compiler's first error says more than make's last lines */
-		char *first = kb_log_first(log, ": error: ");
+		char *first = kb_log_first(log, " error: ");	/* also "fatal error: " */
 		char *tail = first ? first : kb_log_tail(log, 4);
 
 		if (patched && first)

@@ -246,3 +246,26 @@ out:
 	free(tmp);
 	return why ? -1 : 0;
 }
+
+int kb_fetch_file_symbols(struct kb *kb, const char *dst)
+{
+	char *dir = kb_path("%s/dbg.XXXXXX", kb->srcroot), *log = NULL, *got = NULL;
+	int ret = -1;
+
+	if (!mkdtemp(dir)) {
+		kb_progress(kb, "warning: no file symbols for %s (%s: %s)", kb->krel, dir,
+			    strerror(errno));
+		free(dir);
+		return -1;
+	}
+	log = kb_path("%s/fetch.log", dir);
+	got = kb_path("%s/file-symbols", dir);
+	kb_fetch_dbg_symbols(kb, dir, false, log);
+	if (kb_exists(got) && !rename(got, dst))
+		ret = 0;
+	kb_rmtree(dir);
+	free(dir);
+	free(log);
+	free(got);
+	return ret;
+}

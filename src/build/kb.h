@@ -107,7 +107,7 @@ struct kb {
 	char *srcroot;		/* cache/src/<krel> */
 	char *tree;		/* the prepared, pristine source tree */
 	char *sysmap;		/* the real symbol table */
-	char *filesyms;		/* its locals' files (dbgsyms.c), or NULL */
+	char *filesyms;		/* where its locals' files are kept (dbgsyms.c), or NULL */
 	char *entry_sizes;	/* the probe's JSON */
 	char *cc;		/* the compiler to use, e.g. gcc-12 */
 
@@ -204,6 +204,8 @@ int kb_prepare_tree(struct kb *kb);		/* srctree.c */
  * DIR. Without want_map, a failure is a warning and returns 0.
  */
 int kb_fetch_dbg_symbols(struct kb *kb, const char *dir, bool want_map, const char *log);
+/* vmlinux's file symbols into DST, for a tree prepared without them; a failure warns. */
+int kb_fetch_file_symbols(struct kb *kb, const char *dst);
 /* The file symbols of module MODREL ("kernel/fs/xfs/xfs.ko") into DST; a failure warns. */
 int kb_fetch_module_symbols(struct kb *kb, const char *modrel, const char *dst);
 int kb_workspace_open(struct kb *kb);		/* workspace.c */

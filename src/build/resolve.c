@@ -136,6 +136,42 @@ static int module_files(struct kb *kb, const struct kb_object *o, struct ksyms *
 	return ret;
 }
 
+/*
+ * vmlinux's file list, attached to the System.map table the first time a
+ * namesake needs it (and fetched once for a tree prepared without it).
+ * 0 when the table has file symbols now.
+ */
+static int vmlinux_files(struct kb *kb)
+{
+	int ret;
+
+	if (kb->ksyms.nfiles)
+		return 0;
+	if (!kb->filesyms || !kb->pkgversion)
+		return -1;
+	if (!kb_exists(kb->filesyms) && kb_fetch_file_symbols(kb, kb->filesyms))
+		return -1;
+	ret = ksyms_attach_files(&kb->ksyms, kb->filesyms);
+	if (ret)
+		kb_progress(kb, "warning: %s: %s; same-named local symbols are told apart by their neighbours only",
+			    kb->filesyms, ret == -EINVAL ? "malformed" : strerror(-ret));
+	/* asked once: without a list, neighbours decide from now on */
+	free(kb->filesyms);
+	kb->filesyms = NULL;
+	return ret;
+}
+
+/* The sympos of a vmlinux symbol, its file symbols attached on a namesake. */
+static int vmlinux_sympos(struct kb *kb, const char *name, bool local, const struct objsyms *os,
+			  unsigned long *pos)
+{
+	int err = ksyms_sympos(&kb->ksyms, name, local, os, pos);
+
+	if (err == -EEXIST && local && !vmlinux_files(kb))
+		err = ksyms_sympos(&kb->ksyms, name, local, os, pos);
+	return err;
+}
+
 /* The sympos in a module's table, its file symbols fetched on a namesake. */
 static int module_sympos(struct kb *kb, const struct kb_object *o, struct ksyms *modks,
 			 const char *name, bool local, const struct objsyms *os, unsigned long *pos)
@@ -208,7 +244,7 @@ static int resolve_symbol(struct kb *kb, struct kb_object *o, struct ksyms *modk
 			return refuse(kb, err, name, "symbol", o->src, kb->ksyms.nfiles ? NULL : kb->sysmap);
 		return add_ref(kb, name, "vmlinux", pos);
 	}
-	err = ksyms_sympos(&kb->ksyms, name, local, os, &pos);
+	err = vmlinux_sympos(kb, name, local, os, &pos);
 	if (err == -ENOENT && !local)
 		return missing_global(kb, o, name, what);
 	if (err)
@@ -270,7 +306,7 @@ static int resolve_object(struct kb *kb, struct kb_object *o)
 		if (f->is_new || strcmp(f->objname, o->objname) || !own)
 			continue;
 		err = module ? module_sympos(kb, o, &modks, f->name, own->local, &os, &f->sympos)
-			     : ksyms_sympos(&kb->ksyms, f->name, own->local, &os, &f->sympos);
+			     : vmlinux_sympos(kb, f->name, own->local, &os, &f->sympos);
 		if (err)
 			ret = refuse(kb, err, f->name, "function", o->src,
 				     module ? (modks.nfiles ? NULL : o->modpath)
@@ -320,12 +356,7 @@ int kb_resolve(struct kb *kb)
 		return kb_fail(&kb->err, KB_EUSAGE,
 			       "symbol table %s has only %zu symbols (a placeholder?); pass --symbols with the kernel's real System.map or vmlinux",
 			       kb->sysmap, kb->ksyms.n);
-	if (!kb->ksyms.nfiles && kb->filesyms) {
-		err = ksyms_attach_files(&kb->ksyms, kb->filesyms);
-		if (err)
-			kb_progress(kb, "warning: %s: %s; same-named local symbols are told apart by their neighbours only",
-				    kb->filesyms, err == -EINVAL ? "malformed" : strerror(-err));
-	}
+
 	err = symvers_load(symvers, &kb->symvers);
 	if (err)
 		return kb_fail(&kb->err, KB_EENV, "%s: %s", symvers,

@@ -307,13 +307,6 @@ static int cached_tree(struct kb *kb)
 			goto out;
 		kb_progress(kb, "using the prepared tree in %s", kb->srcroot);
 		ret = 0;
-		/* a tree prepared before file symbols were kept gets them once */
-		if (!kb->symbols && !exists_in(kb->srcroot, "file-symbols")) {
-			char *log = kb_path("%s/file-symbols.log", kb->srcroot);
-
-			kb_fetch_dbg_symbols(kb, kb->srcroot, false, log);
-			free(log);
-		}
 		goto out;
 	}
 	kb_progress(kb, "no prepared tree for %s yet; preparing it once (about a minute)", kb->krel);
@@ -345,8 +338,12 @@ int kb_prepare_tree(struct kb *kb)
 		kb->sysmap = kb_path("%s/System.map", kb->srcroot);
 	else	/* --sourcedir before any Debian-mode build of this release */
 		kb->sysmap = kb_path("%s/System.map", kb->kdir);
-	/* the saved file list matches the release's System.map, not a user's table */
-	if (!kb->symbols && exists_in(kb->srcroot, "file-symbols"))
+	/*
+	 * The saved file list matches the release's System.map, not a user's
+	 * table; a tree prepared before file lists were kept gets one the
+	 * first time a build needs it (resolve.c).
+	 */
+	if (!kb->symbols)
 		kb->filesyms = kb_path("%s/file-symbols", kb->srcroot);
 	return 0;
 }

@@ -8,6 +8,13 @@
  * A loaded object keeps its libelf handle open because section bytes point
  * into libelf's buffers; a built object owns every byte it holds.
  *
+ * A loaded object can be changed and written back: its relocation, symbol
+ * and string table sections stay in the section list, and the writer
+ * regenerates their bytes in place from the model (each relocation knows
+ * the SHT_RELA section that holds it). Every other section is written as it
+ * was loaded, sh_link and sh_info included, so the writer keeps loaded
+ * sections and symbols at their indices: new ones go after them.
+ *
  * The library never prints. Functions return 0 or a negative errno and, where
  * a caller needs more, fill a kelf_err with a one-line reason.
  */
@@ -32,6 +39,8 @@ struct kelf_rela {
 	uint32_t type;
 	int64_t addend;
 	struct kelf_sym *sym;
+	/* the SHT_RELA section holding it; NULL: the writer's .rela<name> of sec */
+	struct kelf_sec *rsec;
 };
 
 struct kelf_sec {
@@ -46,6 +55,7 @@ struct kelf_sec {
 	size_t nrelas;
 	size_t rela_cap;
 
+	struct kelf_sec *target;	/* SHT_RELA: the section its relocations apply to */
 	struct kelf_sym *secsym;	/* its STT_SECTION symbol, if any */
 	struct kelf_sym *primary;	/* function/object at offset 0 (-f*-sections) */
 
@@ -58,7 +68,11 @@ struct kelf_sym {
 	unsigned char bind;	/* STB_* */
 	unsigned char type;	/* STT_* */
 	unsigned char other;	/* visibility */
-	uint16_t shndx;		/* original st_shndx (SHN_UNDEF, SHN_ABS, ...) */
+	/*
+	 * Original st_shndx. Without a section it is what the writer writes:
+	 * SHN_UNDEF, SHN_ABS, SHN_COMMON or an OS-specific index (livepatch's).
+	 */
+	uint16_t shndx;
 	uint64_t value;
 	uint64_t size;
 	struct kelf_sec *sec;	/* defining section, NULL if undefined/absolute */
@@ -119,6 +133,17 @@ struct kelf_sym *kelf_add_symbol(struct kelf *k, const char *name,
 				 uint64_t size);
 int kelf_add_rela(struct kelf_sec *sec, uint64_t offset, uint32_t type,
 		  struct kelf_sym *sym, int64_t addend);
+/*
+ * An empty SHT_RELA section NAME for relocations of TARGET, appended to the
+ * section list: a caller moves relocations of TARGET into it by pointing
+ * their rsec at it. FLAGS are its own flags; SHF_INFO_LINK is added.
+ */
+struct kelf_sec *kelf_add_rela_section(struct kelf *k, const char *name,
+				       struct kelf_sec *target, uint64_t flags);
+/* Removes the relocations of SEC that DROP says to; returns how many went. */
+size_t kelf_drop_relas(struct kelf_sec *sec,
+		       bool (*drop)(const struct kelf_rela *r, void *arg), void *arg);
+int kelf_rename_symbol(struct kelf_sym *y, const char *name);
 
 /* kelf_find.c */
 struct kelf_sec *kelf_find_section(const struct kelf *k, const char *name);
@@ -136,7 +161,11 @@ int64_t kelf_rela_target_offset(const struct kelf_rela *r, bool in_code);
 struct kelf_sym *kelf_rela_target_symbol(const struct kelf_rela *r, bool in_code,
 					 const struct kelf *k, int64_t *offset);
 
-/* kelf_write.c */
+/*
+ * kelf_write.c: writes K to PATH through a temporary file renamed over it.
+ * A loaded object whose sections or symbols moved from their loaded indices
+ * is refused (-EINVAL): their raw links would point at the wrong ones.
+ */
 int kelf_write(struct kelf *k, const char *path, struct kelf_err *err);
 
 #endif

@@ -137,5 +137,41 @@ int kelf_add_rela(struct kelf_sec *sec, uint64_t offset, uint32_t type,
 	r->type = type;
 	r->sym = sym;
 	r->addend = addend;
+	r->rsec = NULL;
+	return 0;
+}
+
+struct kelf_sec *kelf_add_rela_section(struct kelf *k, const char *name,
+				       struct kelf_sec *target, uint64_t flags)
+{
+	GElf_Shdr sh = { .sh_type = SHT_RELA, .sh_flags = flags | SHF_INFO_LINK,
+			 .sh_entsize = sizeof(Elf64_Rela), .sh_addralign = 8 };
+	struct kelf_sec *s = kelf_add_section(k, name, &sh, NULL, 0);
+
+	if (s)
+		s->target = target;
+	return s;
+}
+
+size_t kelf_drop_relas(struct kelf_sec *sec,
+		       bool (*drop)(const struct kelf_rela *r, void *arg), void *arg)
+{
+	size_t kept = 0, n = sec->nrelas;
+
+	for (size_t i = 0; i < n; i++)
+		if (!drop(&sec->relas[i], arg))
+			sec->relas[kept++] = sec->relas[i];
+	sec->nrelas = kept;
+	return n - kept;
+}
+
+int kelf_rename_symbol(struct kelf_sym *y, const char *name)
+{
+	char *n = strdup(name);
+
+	if (!n)
+		return -ENOMEM;
+	free(y->name);
+	y->name = n;
 	return 0;
 }

@@ -177,6 +177,7 @@ static int check_links(struct loader *l)
 			    info->sh.sh_type == SHT_NULL || info->sh.sh_type == SHT_SYMTAB_SHNDX)
 				return bad(l, -EINVAL, "section %zu '%s': sh_info %u is not a section relocations can apply to",
 					   s->index, n, s->sh.sh_info);
+			s->target = info;
 			break;
 		case SHT_SYMTAB_SHNDX:
 			if (s->sh.sh_link != l->symtab->index || s->size != nsyms * sizeof(Elf32_Word))
@@ -301,7 +302,23 @@ static int cmp_rela(const void *a, const void *b)
 {
 	const struct kelf_rela *x = a, *y = b;
 
-	return (x->offset > y->offset) - (x->offset < y->offset);
+	if (x->offset != y->offset)
+		return (x->offset > y->offset) - (x->offset < y->offset);
+	return (x->rsec->index > y->rsec->index) - (x->rsec->index < y->rsec->index);
+}
+
+/*
+ * Sorted already in the usual case (one relocation section, written in
+ * order): left alone then, so a written-back object keeps the order of
+ * its relocations, and qsort's instability never shows.
+ */
+static void sort_relas(struct kelf_sec *s)
+{
+	for (size_t i = 1; i < s->nrelas; i++)
+		if (cmp_rela(&s->relas[i - 1], &s->relas[i]) > 0) {
+			qsort(s->relas, s->nrelas, sizeof(*s->relas), cmp_rela);
+			return;
+		}
 }
 
 /* Bytes a relocation of TYPE writes at its place (at least one). */
@@ -334,7 +351,7 @@ static int load_relas(struct loader *l)
 
 		if (rs->sh.sh_type != SHT_RELA || !rs->size)
 			continue;
-		base = sec_at(l, rs->sh.sh_info);
+		base = rs->target;
 		d = elf_getdata(elf_getscn(k->elf, rs->index), NULL);
 		n = rs->size / sizeof(Elf64_Rela);
 		for (j = 0; j < n; j++) {
@@ -356,9 +373,9 @@ static int load_relas(struct loader *l)
 			if (kelf_add_rela(base, r.r_offset, GELF_R_TYPE(r.r_info),
 					  k->syms[symi - 1], r.r_addend))
 				return bad(l, -ENOMEM, "out of memory");
+			base->relas[base->nrelas - 1].rsec = rs;
 		}
-		if (base->nrelas)
-			qsort(base->relas, base->nrelas, sizeof(*base->relas), cmp_rela);
+		sort_relas(base);
 	}
 	return 0;
 }

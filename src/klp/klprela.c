@@ -1,54 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Writing .klp.rela sections and SHN_LIVEPATCH symbols; see klprela.h. */
+/*
+ * Writing .klp.rela sections and SHN_LIVEPATCH symbols; see klprela.h.
+ *
+ * The module is loaded into the kelf model, changed there and written back
+ * by kelf_write, which regenerates the symbol, string and relocation tables
+ * and keeps every other section of the module as it was (.modinfo,
+ * __versions, .gnu.linkonce.this_module, the notes, .BTF), at its index.
+ */
 #include <errno.h>
-#include <fcntl.h>
-#include <gelf.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "elf/kelf.h"
 #include "klp/klprela.h"
-
-/* A string table we append to; the old bytes stay where they are. */
-struct strtab_grow {
-	Elf_Data *data;
-	char *buf;
-	size_t len;
-};
-
-static long strtab_add(struct strtab_grow *st, const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *nb;
-	long off;
-
-	if (!st->buf) {
-		st->buf = malloc(st->data->d_size);
-		if (!st->buf)
-			return -ENOMEM;
-		memcpy(st->buf, st->data->d_buf, st->data->d_size);
-		st->len = st->data->d_size;
-	}
-	nb = realloc(st->buf, st->len + n);
-	if (!nb)
-		return -ENOMEM;
-	st->buf = nb;
-	off = (long)st->len;
-	memcpy(st->buf + st->len, s, n);
-	st->len += n;
-	return off;
-}
-
-static void strtab_commit(struct strtab_grow *st)
-{
-	if (!st->buf)
-		return;
-	st->data->d_buf = st->buf;
-	st->data->d_size = st->len;
-	elf_flagdata(st->data, ELF_C_SET, ELF_F_DIRTY);
-}
 
 static const struct klp_ref *find_ref(const struct klp_ref *refs, size_t n, const char *name)
 {
@@ -58,248 +24,131 @@ static const struct klp_ref *find_ref(const struct klp_ref *refs, size_t n, cons
 	return NULL;
 }
 
-/* Buffers handed to libelf must live until elf_update(); freed at the end. */
-struct keep {
-	void **p;
-	size_t n;
-};
-
-static int keep_add(struct keep *k, void *p)
+/* A livepatch symbol's ref hangs off its priv; other symbols have none. */
+static const struct klp_ref *ref_of(const struct kelf_sym *y)
 {
-	void **np = realloc(k->p, (k->n + 1) * sizeof(*np));
+	return y->priv;
+}
 
-	if (!np)
-		return -ENOMEM;
-	k->p = np;
-	k->p[k->n++] = p;
+static int rename_symbols(struct kelf *k, const struct klp_ref *refs, size_t nrefs,
+			  struct klp_stats *stats)
+{
+	for (size_t i = 0; i < k->nsyms; i++) {
+		struct kelf_sym *y = k->syms[i];
+		const struct klp_ref *r;
+		char *name;
+		int rc;
+
+		if (y->sec || y->shndx != SHN_UNDEF || !(r = find_ref(refs, nrefs, y->name)))
+			continue;
+		if (asprintf(&name, ".klp.sym.%s.%s,%lu", r->objname, r->name, r->sympos) < 0)
+			return -ENOMEM;
+		rc = kelf_rename_symbol(y, name);
+		free(name);
+		if (rc)
+			return rc;
+		y->shndx = KLP_SHN_LIVEPATCH;
+		y->bind = STB_GLOBAL;
+		y->priv = (void *)r;
+		stats->symbols++;
+	}
 	return 0;
 }
 
-/*
- * Split one relocation section: relocations against livepatch symbols of
- * objname go to a new .klp.rela section, the others stay.
- */
-static int split_rela(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, const struct klp_ref **symref,
-		      size_t nsyms, const char *objname, struct strtab_grow *shstr,
-		      struct keep *keep, struct klp_stats *stats)
+/* Which relocations one pass takes: those of RSEC against OBJNAME's symbols. */
+struct pick {
+	const struct kelf_sec *rsec;
+	const char *objname;
+};
+
+static bool picked(const struct kelf_rela *r, void *arg)
 {
-	Elf_Data *data = elf_getdata(scn, NULL);
-	size_t n = sh->sh_size / sizeof(Elf64_Rela), nkeep = 0, nmove = 0;
-	GElf_Shdr tsh;
-	Elf64_Rela *keepv, *movev;
-	const char *tname;
-	char *secname;
-	int ret;
+	const struct pick *p = arg;
+	const struct klp_ref *ref = ref_of(r->sym);
 
-	if (!data)
-		return -EINVAL;
-	keepv = calloc(n ? n : 1, sizeof(*keepv));
-	movev = calloc(n ? n : 1, sizeof(*movev));
-	if (!keepv || !movev) {
-		free(keepv);
-		free(movev);
+	return r->rsec == p->rsec && ref && !strcmp(ref->objname, p->objname);
+}
+
+/*
+ * The relocations RSEC holds against livepatch symbols of OBJNAME move to
+ * a new .klp.rela section for the same target section.
+ */
+static int split_rela(struct kelf *k, struct kelf_sec *rsec, const char *objname,
+		      struct klp_stats *stats)
+{
+	struct kelf_sec *t = rsec->target, *klp;
+	struct pick p = { rsec, objname };
+	size_t n = 0;
+	char *name;
+
+	for (size_t i = 0; i < t->nrelas; i++)
+		n += picked(&t->relas[i], &p);
+	if (!n)
+		return 0;
+	/* Debug info is not loaded; its references simply go. */
+	if (!(t->sh.sh_flags & SHF_ALLOC)) {
+		kelf_drop_relas(t, picked, &p);
+		return 0;
+	}
+	if (asprintf(&name, ".klp.rela.%s.%s", objname,
+		     t->name[0] == '.' ? t->name + 1 : t->name) < 0)
 		return -ENOMEM;
-	}
-	if (!gelf_getshdr(elf_getscn(elf, sh->sh_info), &tsh)) {
-		free(keepv);
-		free(movev);
-		return -EINVAL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		GElf_Rela r;
-		size_t s;
+	klp = kelf_add_rela_section(k, name, t, SHF_ALLOC | KLP_SHF_RELA_LIVEPATCH);
+	free(name);
+	if (!klp)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->nrelas; i++)
+		if (picked(&t->relas[i], &p))
+			t->relas[i].rsec = klp;
+	stats->relocs += n;
+	stats->sections++;
+	return 0;
+}
 
-		if (!gelf_getrela(data, (int)i, &r))
+static int move_relocs(struct kelf *k, const struct klp_ref *refs, size_t nrefs,
+		       struct klp_stats *stats)
+{
+	/* the module's own relocation sections, not the ones added here */
+	size_t nsecs = k->nsecs;
+
+	for (size_t j = 0; j < nrefs; j++) {
+		bool first = true;
+
+		for (size_t i = 0; i < j && first; i++)
+			first = strcmp(refs[i].objname, refs[j].objname) != 0;
+		if (!first)
 			continue;
-		s = GELF_R_SYM(r.r_info);
-		if (s < nsyms && symref[s] && !strcmp(symref[s]->objname, objname)) {
-			/* Debug info is not loaded; its references simply go. */
-			if (tsh.sh_flags & SHF_ALLOC)
-				movev[nmove++] = (Elf64_Rela){ r.r_offset, r.r_info, r.r_addend };
-		} else {
-			keepv[nkeep++] = (Elf64_Rela){ r.r_offset, r.r_info, r.r_addend };
+		for (size_t i = 0; i < nsecs; i++) {
+			struct kelf_sec *s = k->secs[i];
+			int rc;
+
+			if (s->sh.sh_type != SHT_RELA || (s->sh.sh_flags & KLP_SHF_RELA_LIVEPATCH))
+				continue;
+			rc = split_rela(k, s, refs[j].objname, stats);
+			if (rc)
+				return rc;
 		}
 	}
-	if (nkeep == n) {
-		free(keepv);
-		free(movev);
-		return 0;
-	}
-	ret = keep_add(keep, keepv);
-	if (ret) {
-		free(keepv);
-		free(movev);
-		return ret;
-	}
-	data->d_buf = keepv;
-	data->d_size = nkeep * sizeof(*keepv);
-	elf_flagdata(data, ELF_C_SET, ELF_F_DIRTY);
-	if (!nmove) {
-		free(movev);
-		return 0;
-	}
-	ret = keep_add(keep, movev);
-	if (ret) {
-		free(movev);
-		return ret;
-	}
-
-	{
-		size_t shstrndx;
-
-		if (elf_getshdrstrndx(elf, &shstrndx))
-			return -EINVAL;
-		tname = elf_strptr(elf, shstrndx, tsh.sh_name);
-	}
-	if (!tname || asprintf(&secname, ".klp.rela.%s.%s", objname,
-			       tname[0] == '.' ? tname + 1 : tname) < 0)
-		return -ENOMEM;
-	{
-		long off = strtab_add(shstr, secname);
-		Elf_Scn *ns;
-		Elf_Data *nd;
-		GElf_Shdr nsh;
-
-		free(secname);
-		if (off < 0)
-			return (int)off;
-		ns = elf_newscn(elf);
-		if (!ns)
-			return -ENOMEM;
-		nd = elf_newdata(ns);
-		if (!nd)
-			return -ENOMEM;
-		nd->d_buf = movev;
-		nd->d_size = nmove * sizeof(*movev);
-		nd->d_type = ELF_T_RELA;
-		nd->d_align = 8;
-		nd->d_version = EV_CURRENT;
-		if (!gelf_getshdr(ns, &nsh))
-			return -EINVAL;
-		nsh.sh_name = (Elf64_Word)off;
-		nsh.sh_type = SHT_RELA;
-		nsh.sh_flags = SHF_ALLOC | SHF_INFO_LINK | KLP_SHF_RELA_LIVEPATCH;
-		nsh.sh_link = sh->sh_link;
-		nsh.sh_info = sh->sh_info;
-		nsh.sh_entsize = sizeof(Elf64_Rela);
-		nsh.sh_addralign = 8;
-		if (!gelf_update_shdr(ns, &nsh))
-			return -EINVAL;
-	}
-	stats->relocs += nmove;
-	stats->sections++;
 	return 0;
 }
 
 int klp_write_relocs(const char *ko_path, const struct klp_ref *refs, size_t nrefs,
 		     struct klp_stats *stats)
 {
-	struct strtab_grow str = { 0 }, shstr = { 0 };
-	const struct klp_ref **symref = NULL;
-	struct keep keep = { 0 };
-	Elf_Scn *scn = NULL, *symscn = NULL;
-	GElf_Shdr symsh;
-	Elf_Data *symdata;
-	size_t nsyms = 0, shstrndx, nscn;
-	Elf *elf = NULL;
-	int fd, ret = -EINVAL;
+	struct kelf_err err;
+	struct kelf *k;
+	int rc;
 
 	*stats = (struct klp_stats){ 0 };
-	elf_version(EV_CURRENT);
-	fd = open(ko_path, O_RDWR);
-	if (fd < 0)
-		return -errno;
-	elf = elf_begin(fd, ELF_C_RDWR, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF)
-		goto out;
-	if (elf_getshdrstrndx(elf, &shstrndx) || elf_getshdrnum(elf, &nscn))
-		goto out;
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-
-		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB) {
-			symscn = scn;
-			symsh = sh;
-			break;
-		}
-	}
-	if (!symscn || !(symdata = elf_getdata(symscn, NULL)))
-		goto out;
-	str.data = elf_getdata(elf_getscn(elf, symsh.sh_link), NULL);
-	shstr.data = elf_getdata(elf_getscn(elf, shstrndx), NULL);
-	if (!str.data || !shstr.data)
-		goto out;
-
-	/* Rename the symbols first: the names go into .strtab. */
-	nsyms = symsh.sh_size / symsh.sh_entsize;
-	symref = calloc(nsyms ? nsyms : 1, sizeof(*symref));
-	ret = -ENOMEM;
-	if (!symref)
-		goto out;
-	for (size_t i = 1; i < nsyms; i++) {
-		const struct klp_ref *r;
-		GElf_Sym sym;
-		const char *name;
-		char *klpname;
-		long off;
-
-		if (!gelf_getsym(symdata, (int)i, &sym) || sym.st_shndx != SHN_UNDEF)
-			continue;
-		name = elf_strptr(elf, symsh.sh_link, sym.st_name);
-		if (!name || !(r = find_ref(refs, nrefs, name)))
-			continue;
-		if (asprintf(&klpname, ".klp.sym.%s.%s,%lu", r->objname, r->name, r->sympos) < 0)
-			goto out;
-		off = strtab_add(&str, klpname);
-		free(klpname);
-		if (off < 0)
-			goto out;
-		sym.st_name = (Elf64_Word)off;
-		sym.st_shndx = KLP_SHN_LIVEPATCH;
-		sym.st_info = GELF_ST_INFO(STB_GLOBAL, GELF_ST_TYPE(sym.st_info));
-		if (!gelf_update_sym(symdata, (int)i, &sym)) {
-			ret = -EINVAL;
-			goto out;
-		}
-		symref[i] = r;
-		stats->symbols++;
-	}
-	elf_flagdata(symdata, ELF_C_SET, ELF_F_DIRTY);
-
-	/* Then move the relocations, one pass per object name. */
-	for (size_t k = 0; k < nrefs; k++) {
-		bool first = true;
-
-		for (size_t j = 0; j < k; j++)
-			if (!strcmp(refs[j].objname, refs[k].objname))
-				first = false;
-		if (!first)
-			continue;
-		for (size_t i = 1; i < nscn; i++) {
-			GElf_Shdr sh;
-
-			scn = elf_getscn(elf, i);
-			if (!scn || !gelf_getshdr(scn, &sh) || sh.sh_type != SHT_RELA ||
-			    (sh.sh_flags & KLP_SHF_RELA_LIVEPATCH))
-				continue;
-			ret = split_rela(elf, scn, &sh, symref, nsyms, refs[k].objname,
-					 &shstr, &keep, stats);
-			if (ret)
-				goto out;
-		}
-	}
-	strtab_commit(&str);
-	strtab_commit(&shstr);
-	ret = elf_update(elf, ELF_C_WRITE) < 0 ? -EIO : 0;
-out:
-	if (elf)
-		elf_end(elf);
-	close(fd);
-	for (size_t i = 0; i < keep.n; i++)
-		free(keep.p[i]);
-	free(keep.p);
-	free(str.buf);
-	free(shstr.buf);
-	free(symref);
-	return ret;
+	rc = kelf_open(ko_path, &k, &err);
+	if (rc)
+		return rc;
+	rc = rename_symbols(k, refs, nrefs, stats);
+	if (!rc)
+		rc = move_relocs(k, refs, nrefs, stats);
+	/* a module without livepatch symbols is left as it is, byte for byte */
+	if (!rc && stats->symbols)
+		rc = kelf_write(k, ko_path, &err);
+	kelf_free(k);
+	return rc;
 }

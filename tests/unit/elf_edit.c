@@ -106,3 +106,68 @@ Elf64_Rela *eobj_rela(const struct eobj *o, size_t sec, size_t i)
 {
 	return (Elf64_Rela *)(o->buf + eobj_shdr(o, sec)->sh_offset) + i;
 }
+
+const char *eobj_symname(const struct eobj *o, size_t i)
+{
+	const char *strs = (const char *)o->buf + eobj_shdr(o, symtab(o)->sh_link)->sh_offset;
+
+	return strs + eobj_sym(o, i)->st_name;
+}
+
+static const char *differs(char *why, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static const char *differs(char *why, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, n, fmt, ap);
+	va_end(ap);
+	return why;
+}
+
+const char *eobj_diff(const struct eobj *a, const struct eobj *b, bool relas, size_t skip_sym,
+		      char *why, size_t n)
+{
+	const Elf64_Ehdr *ea = eobj_ehdr(a), *eb = eobj_ehdr(b);
+
+	if (memcmp(ea->e_ident, eb->e_ident, EI_NIDENT) || ea->e_type != eb->e_type ||
+	    ea->e_machine != eb->e_machine || ea->e_flags != eb->e_flags ||
+	    ea->e_shstrndx != eb->e_shstrndx)
+		return differs(why, n, "ELF header");
+	if (eobj_shnum(b) < eobj_shnum(a))
+		return differs(why, n, "%zu sections, was %zu", eobj_shnum(b), eobj_shnum(a));
+	for (size_t i = 1; i < eobj_shnum(a); i++) {
+		const Elf64_Shdr *x = eobj_shdr(a, i), *y = eobj_shdr(b, i);
+		bool rela = x->sh_type == SHT_RELA;
+
+		if (strcmp(eobj_secname(a, i), eobj_secname(b, i)) || x->sh_type != y->sh_type ||
+		    x->sh_flags != y->sh_flags || x->sh_addr != y->sh_addr ||
+		    x->sh_link != y->sh_link || x->sh_info != y->sh_info ||
+		    x->sh_addralign != y->sh_addralign || x->sh_entsize != y->sh_entsize ||
+		    (x->sh_size != y->sh_size && x->sh_type != SHT_STRTAB && (relas || !rela)))
+			return differs(why, n, "section %zu '%s': header", i, eobj_secname(a, i));
+		if (y->sh_addralign > 1 && y->sh_offset % y->sh_addralign)
+			return differs(why, n, "section %zu '%s': offset %#lx not aligned", i,
+				       eobj_secname(b, i), (unsigned long)y->sh_offset);
+		if (x->sh_type == SHT_NOBITS || x->sh_type == SHT_STRTAB ||
+		    x->sh_type == SHT_SYMTAB || (rela && !relas))
+			continue;
+		if (memcmp(a->buf + x->sh_offset, b->buf + y->sh_offset, x->sh_size))
+			return differs(why, n, "section %zu '%s': bytes", i, eobj_secname(a, i));
+	}
+	if (eobj_nsyms(a) != eobj_nsyms(b))
+		return differs(why, n, "%zu symbols, was %zu", eobj_nsyms(b), eobj_nsyms(a));
+	for (size_t i = 1; i < eobj_nsyms(a); i++) {
+		const Elf64_Sym *x = eobj_sym(a, i), *y = eobj_sym(b, i);
+
+		if (i == skip_sym)
+			continue;
+		if (strcmp(eobj_symname(a, i), eobj_symname(b, i)) || x->st_info != y->st_info ||
+		    x->st_other != y->st_other || x->st_shndx != y->st_shndx ||
+		    x->st_value != y->st_value || x->st_size != y->st_size)
+			return differs(why, n, "symbol %zu '%s'", i, eobj_symname(a, i));
+	}
+	return NULL;
+}

@@ -8,6 +8,7 @@
 #define KPATCH_TESTS_ELF_EDIT_H
 
 #include <elf.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct eobj {
@@ -30,5 +31,16 @@ Elf64_Sym *eobj_sym(const struct eobj *o, size_t i);
 /* Index of the symbol NAME, or of the first of TYPE when NAME is NULL, or 0. */
 size_t eobj_symbol(const struct eobj *o, const char *name, unsigned int type);
 Elf64_Rela *eobj_rela(const struct eobj *o, size_t sec, size_t i);
+const char *eobj_symname(const struct eobj *o, size_t i);
+/*
+ * How B, a rewrite of A, differs from it; NULL when it does not. A's
+ * sections must be B's first ones, at the same indices and alignment, with
+ * the same headers (but for name and file offsets) and bytes; string tables
+ * are compared through the names they give, symbol tables symbol by symbol
+ * (but for SKIP_SYM, an index, 0 for none). Unless RELAS, the sizes and
+ * bytes of relocation sections are not compared. WHY holds the answer.
+ */
+const char *eobj_diff(const struct eobj *a, const struct eobj *b, bool relas, size_t skip_sym,
+		      char *why, size_t n);
 
 #endif

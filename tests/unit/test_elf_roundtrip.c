@@ -5,6 +5,7 @@
  * relocations, and the binutils accept it; a compiled object loads with
  * its relocations attached to the sections they apply to.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +13,41 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <unistd.h>
+
 #include "diff_fixture.h"
+#include "elf_edit.h"
+
+/*
+ * A livepatch module's shape as kbuild links it (ld -r): notes, .modinfo,
+ * __versions, .gnu.linkonce.this_module with its relocations, a .BTF, and
+ * a reference to a kernel symbol the post-link step turns into a livepatch
+ * one.
+ */
+static const char module_src[] =
+	"struct module { char name[56]; int (*init)(void); void (*exit)(void); };\n"
+	"extern int hidden_counter;\n"
+	"extern int exported_puts(const char *);\n"
+	"int patched_init(void);\n"
+	"void patched_exit(void);\n"
+	"int patched_init(void) { return hidden_counter + exported_puts(\"hi\"); }\n"
+	"void patched_exit(void) { exported_puts(\"bye\"); }\n"
+	"static const char license[] __attribute__((section(\".modinfo\"), used, aligned(1))) =\n"
+	"	\"license=GPL\";\n"
+	"static const struct { unsigned long crc; char name[56]; } versions[]\n"
+	"	__attribute__((section(\"__versions\"), used, aligned(32))) = { { 0x1234, \"module_layout\" } };\n"
+	"struct module __this_module __attribute__((section(\".gnu.linkonce.this_module\"), aligned(64))) =\n"
+	"	{ \"m\", patched_init, patched_exit };\n"
+	"static const char btf[] __attribute__((section(\".BTF\"), used)) = \"\\x9f\\xeb\\x01\";\n"
+	"asm(\".pushsection .note.Linux,\\\"a\\\",@note\\n.balign 4\\n.long 6\\n.long 4\\n.long 0x100\\n\"\n"
+	"    \".asciz \\\"Linux\\\"\\n.balign 4\\n.long 0\\n.popsection\\n\");\n";
+
+static void link_module(struct fx *f, char *ko, size_t n)
+{
+	snprintf(ko, n, "%s/m.ko", f->dir);
+	fx_compile(f, module_src, f->orig);
+	assert_int_equal(fx_sh("ld -r --build-id=sha1 -o %s %s", ko, f->orig), 0);
+}
 
 static void built_object_round_trips(void **state)
 {
@@ -120,12 +155,143 @@ static void bad_inputs_are_errors(void **state)
 	assert_non_null(strstr(err.msg, "not an x86_64 relocatable object"));
 }
 
+/* Loaded and written back untouched, a module keeps every section, header and symbol. */
+static void loaded_module_writes_back_unchanged(void **state)
+{
+	struct fx *f = *state;
+	struct kelf_err err;
+	struct eobj a, b;
+	struct kelf *k;
+	char ko[320], why[200];
+	const char *d;
+
+	link_module(f, ko, sizeof(ko));
+	assert_int_equal(kelf_open(ko, &k, &err), 0);
+	assert_int_equal(kelf_write(k, f->out, &err), 0);
+	kelf_free(k);
+	eobj_read(&a, ko);
+	eobj_read(&b, f->out);
+	d = eobj_diff(&a, &b, true, 0, why, sizeof(why));
+	if (d)
+		fail_msg("written back: %s", d);
+	assert_int_equal(eobj_shnum(&b), eobj_shnum(&a));
+	assert_int_equal(eobj_shdr(&b, eobj_section(&b, ".note.Linux", 0))->sh_type, SHT_NOTE);
+	assert_int_equal(eobj_shdr(&b, eobj_section(&b, ".note.gnu.build-id", 0))->sh_type, SHT_NOTE);
+	assert_true(eobj_section(&b, ".modinfo", 0));
+	assert_true(eobj_section(&b, "__versions", 0));
+	assert_true(eobj_section(&b, ".BTF", 0));
+	assert_true(eobj_section(&b, ".rela.gnu.linkonce.this_module", 0));
+	assert_int_equal(eobj_shdr(&b, eobj_section(&b, ".gnu.linkonce.this_module", 0))->sh_addralign, 64);
+	eobj_free(&a);
+	eobj_free(&b);
+	assert_int_equal(fx_sh("readelf -SsrW %s >/dev/null 2>%s/readelf.err && ! test -s %s/readelf.err",
+			       f->out, f->dir, f->dir), 0);
+}
+
+/*
+ * Relocations pointed at a new relocation section move there; a symbol
+ * without a section keeps the OS-specific index it is given.
+ */
+static void relocations_move_to_a_new_section(void **state)
+{
+	struct fx *f = *state;
+	struct kelf_err err;
+	struct kelf_sec *t, *rs, *old = NULL;
+	struct kelf_sym *y;
+	struct eobj a, b;
+	struct kelf *k;
+	char ko[320], why[200];
+	size_t moved = 0, yi, ti, oi, ni, i;
+	const Elf64_Shdr *nsh;
+	const char *d;
+
+	link_module(f, ko, sizeof(ko));
+	assert_int_equal(kelf_open(ko, &k, &err), 0);
+	t = kelf_find_section(k, ".text.patched_init");
+	y = kelf_find_symbol(k, "hidden_counter");
+	assert_non_null(t);
+	assert_non_null(y);
+	rs = kelf_add_rela_section(k, ".klp.rela.vmlinux.text.patched_init", t, SHF_ALLOC | 0x00100000);
+	assert_non_null(rs);
+	assert_ptr_equal(rs->target, t);
+	for (i = 0; i < t->nrelas; i++)
+		if (t->relas[i].sym == y) {
+			old = t->relas[i].rsec;
+			t->relas[i].rsec = rs;
+			moved++;
+		}
+	assert_int_equal(moved, 1);
+	assert_non_null(old);
+	assert_string_equal(old->name, ".rela.text.patched_init");
+	y->shndx = 0xff20;
+	assert_int_equal(kelf_write(k, f->out, &err), 0);
+	kelf_free(k);
+
+	eobj_read(&a, ko);
+	eobj_read(&b, f->out);
+	yi = eobj_symbol(&a, "hidden_counter", 0);
+	d = eobj_diff(&a, &b, false, yi, why, sizeof(why));
+	if (d)
+		fail_msg("after the move: %s", d);
+	assert_int_equal(eobj_sym(&b, yi)->st_shndx, 0xff20);
+	assert_string_equal(eobj_symname(&b, yi), "hidden_counter");
+	assert_int_equal(eobj_shnum(&b), eobj_shnum(&a) + 1);
+	ni = eobj_shnum(&a);
+	nsh = eobj_shdr(&b, ni);
+	ti = eobj_section(&b, ".text.patched_init", 0);
+	assert_string_equal(eobj_secname(&b, ni), ".klp.rela.vmlinux.text.patched_init");
+	assert_int_equal(nsh->sh_type, SHT_RELA);
+	assert_int_equal(nsh->sh_flags, SHF_ALLOC | SHF_INFO_LINK | 0x00100000);
+	assert_int_equal(nsh->sh_info, ti);
+	assert_int_equal(nsh->sh_link, eobj_section(&b, NULL, SHT_SYMTAB));
+	assert_int_equal(nsh->sh_entsize, sizeof(Elf64_Rela));
+	assert_int_equal(nsh->sh_addralign, 8);
+	assert_int_equal(nsh->sh_offset % 8, 0);
+	assert_int_equal(nsh->sh_size, sizeof(Elf64_Rela));
+	assert_int_equal(ELF64_R_SYM(eobj_rela(&b, ni, 0)->r_info), yi);
+	oi = eobj_section(&b, ".rela.text.patched_init", 0);
+	assert_int_equal(eobj_shdr(&b, oi)->sh_size, eobj_shdr(&a, oi)->sh_size - sizeof(Elf64_Rela));
+	for (i = 0; i < eobj_shdr(&b, oi)->sh_size / sizeof(Elf64_Rela); i++)
+		assert_int_not_equal(ELF64_R_SYM(eobj_rela(&b, oi, i)->r_info), yi);
+	/* every other relocation section is as it was */
+	for (i = 1; i < eobj_shnum(&a); i++) {
+		const Elf64_Shdr *x = eobj_shdr(&a, i), *z = eobj_shdr(&b, i);
+
+		if (x->sh_type != SHT_RELA || i == oi)
+			continue;
+		assert_int_equal(z->sh_size, x->sh_size);
+		assert_memory_equal(b.buf + z->sh_offset, a.buf + x->sh_offset, x->sh_size);
+	}
+	eobj_free(&a);
+	eobj_free(&b);
+}
+
+/* A new local symbol would shift the loaded globals under their raw users: refused. */
+static void moving_a_loaded_symbol_is_refused(void **state)
+{
+	struct fx *f = *state;
+	struct kelf_err err;
+	struct kelf *k;
+	char ko[320];
+
+	link_module(f, ko, sizeof(ko));
+	assert_int_equal(kelf_open(ko, &k, &err), 0);
+	assert_non_null(kelf_add_symbol(k, "late_local", STB_LOCAL, STT_NOTYPE, NULL, 0, 0));
+	assert_int_equal(kelf_write(k, f->out, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "would move from index"));
+	assert_int_not_equal(access(f->out, F_OK), 0);
+	kelf_free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(built_object_round_trips, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(compiled_object_loads_with_relocations, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(bad_inputs_are_errors, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(loaded_module_writes_back_unchanged, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(relocations_move_to_a_new_section, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(moving_a_loaded_symbol_is_refused, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

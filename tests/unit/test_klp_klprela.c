@@ -11,11 +11,13 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "build_fixture.h"
+#include "elf_edit.h"
 #include "klp/klprela.h"
 
 static const char src[] =
@@ -164,12 +166,86 @@ static void not_elf_is_refused(void **state)
 	fx_cleanup();
 }
 
+/* A module's shape as kbuild links it: ld -r, notes, the module sections. */
+static const char module_src[] =
+	"struct module { char name[56]; int (*init)(void); void (*exit)(void); };\n"
+	"extern int hidden_counter;\n"
+	"extern int exported_puts(const char *);\n"
+	"int patched_init(void);\n"
+	"void patched_exit(void);\n"
+	"int patched_init(void) { return hidden_counter + exported_puts(\"hi\"); }\n"
+	"void patched_exit(void) { exported_puts(\"bye\"); }\n"
+	"static const char license[] __attribute__((section(\".modinfo\"), used, aligned(1))) =\n"
+	"	\"license=GPL\";\n"
+	"static const struct { unsigned long crc; char name[56]; } versions[]\n"
+	"	__attribute__((section(\"__versions\"), used, aligned(32))) = { { 0x1234, \"module_layout\" } };\n"
+	"struct module __this_module __attribute__((section(\".gnu.linkonce.this_module\"), aligned(64))) =\n"
+	"	{ \"m\", patched_init, patched_exit };\n"
+	"static const char btf[] __attribute__((section(\".BTF\"), used)) = \"\\x9f\\xeb\\x01\";\n"
+	"asm(\".pushsection .note.Linux,\\\"a\\\",@note\\n.balign 4\\n.long 6\\n.long 4\\n.long 0x100\\n\"\n"
+	"    \".asciz \\\"Linux\\\"\\n.balign 4\\n.long 0\\n.popsection\\n\");\n";
+
+/*
+ * Everything of the module but the livepatch symbol and the relocations
+ * that moved stays as it was: headers, bytes, indices, alignment.
+ */
+static void module_keeps_its_sections(void **state)
+{
+	const char *ld[] = { "ld", "-r", "--build-id=sha1", "-o", "m.ko", "mod.o", NULL };
+	struct klp_ref refs[] = { { "hidden_counter", "vmlinux", 0 } };
+	struct klp_stats st;
+	struct eobj a, b;
+	char ko[512], why[200];
+	size_t yi, oi;
+	const char *d;
+
+	fx_compile("mod", module_src);
+	fx_run(NULL, ld);
+	snprintf(ko, sizeof(ko), "%s/m.ko", fx_dir());
+	eobj_read(&a, ko);
+	assert_int_equal(klp_write_relocs(ko, refs, 1, &st), 0);
+	assert_int_equal(st.symbols, 1);
+	assert_int_equal(st.sections, 1);
+	assert_int_equal(st.relocs, 1);
+	eobj_read(&b, ko);
+	yi = eobj_symbol(&a, "hidden_counter", 0);
+	assert_true(yi);
+	d = eobj_diff(&a, &b, false, yi, why, sizeof(why));
+	if (d)
+		fail_msg("post-linked module: %s", d);
+	assert_string_equal(eobj_symname(&b, yi), ".klp.sym.vmlinux.hidden_counter,0");
+	assert_int_equal(eobj_sym(&b, yi)->st_shndx, KLP_SHN_LIVEPATCH);
+	assert_int_equal(eobj_shnum(&b), eobj_shnum(&a) + 1);
+	assert_string_equal(eobj_secname(&b, eobj_shnum(&a)), ".klp.rela.vmlinux.text.patched_init");
+	assert_int_equal(eobj_shdr(&b, eobj_shnum(&a))->sh_flags,
+			 SHF_ALLOC | SHF_INFO_LINK | KLP_SHF_RELA_LIVEPATCH);
+	oi = eobj_section(&a, ".rela.text.patched_init", 0);
+	for (size_t i = 1; i < eobj_shnum(&a); i++) {
+		const Elf64_Shdr *x = eobj_shdr(&a, i), *z = eobj_shdr(&b, i);
+
+		if (x->sh_type != SHT_RELA)
+			continue;
+		if (i == oi) {
+			assert_int_equal(z->sh_size, x->sh_size - sizeof(Elf64_Rela));
+			continue;
+		}
+		assert_int_equal(z->sh_size, x->sh_size);
+		assert_memory_equal(b.buf + z->sh_offset, a.buf + x->sh_offset, x->sh_size);
+	}
+	assert_true(eobj_section(&b, ".BTF", 0) && eobj_section(&b, "__versions", 0) &&
+		    eobj_section(&b, ".modinfo", 0) && eobj_section(&b, ".note.Linux", 0));
+	eobj_free(&a);
+	eobj_free(&b);
+	fx_cleanup();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(moves_only_livepatch_relocations),
 		cmocka_unit_test(nothing_to_do_leaves_the_object_alone),
 		cmocka_unit_test(not_elf_is_refused),
+		cmocka_unit_test(module_keeps_its_sections),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,8 @@
  *   KPATCH_CALLBACKS_n(C) C(n, type, "symbol") for each callback of object n
  *                       declared with kpatch-author.h (type: pre_patch,
  *                       post_patch, pre_unpatch, post_unpatch)
+ *   KPATCH_IMPORT_NAMESPACES(I) I("NS") for each symbol namespace the
+ *                       carried code uses an export of
  *   KPATCH_REPLACE      1 for an atomic-replace patch, 0 to stack
  *   KPATCH_HAS_MODULE_OBJECTS  defined when a klp object is a module; the
  *                       module then references text_poke and text_mutex
@@ -182,6 +184,8 @@ module_init(kpatch_init);
 module_exit(kpatch_exit);
 MODULE_LICENSE("GPL");
 MODULE_INFO(livepatch, "Y");
+#define KPATCH_IMPORT(ns) MODULE_INFO(import_ns, ns);
+KPATCH_IMPORT_NAMESPACES(KPATCH_IMPORT)
 #ifdef KPATCH_CVES
 MODULE_INFO(kpatch_cve, KPATCH_CVES);
 #endif

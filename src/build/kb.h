@@ -125,6 +125,8 @@ struct kb {
 	size_t nfuncs;
 	struct kb_symref *refs;
 	size_t nrefs;
+	char **namespaces;	/* symbol namespaces the carried code imports */
+	size_t nnamespaces;
 	struct kb_callback *callbacks;
 	size_t ncallbacks;
 	struct ksyms ksyms;

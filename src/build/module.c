@@ -112,6 +112,12 @@ static int write_gen_header(struct kb *kb, const char *path)
 			put_c_string(f, objs[o]);
 		fputc(')', f);
 	}
+	fprintf(f, "\n#define KPATCH_IMPORT_NAMESPACES(I)");
+	for (size_t i = 0; i < kb->nnamespaces; i++) {
+		fputs(" \\\n\tI(", f);
+		put_c_string(f, kb->namespaces[i]);
+		fputc(')', f);
+	}
 	fprintf(f, "\n#define KPATCH_REPLACE %d\n", kb->replace ? 1 : 0);
 	if (kb_patches_a_module(kb))
 		fprintf(f, "#define KPATCH_HAS_MODULE_OBJECTS 1\n");
@@ -253,7 +259,9 @@ int kb_build_module(struct kb *kb)
 	}
 	ko = kb_path("%s/%s.ko", dir, kb->name);
 	if (rc || !kb_exists(ko)) {
-		char *tail = kb_log_tail(log, 4);
+		/* modpost's own error says more than make's last lines */
+		char *first = kb_log_first(log, "ERROR: modpost: ");
+		char *tail = first ? first : kb_log_tail(log, 4);
 
 		kb_fail(&kb->err, KB_EMODULE, "kbuild failed to link the module: %s (log: %s)", tail, log);
 		free(tail);

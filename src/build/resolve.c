@@ -183,6 +183,38 @@ static int module_sympos(struct kb *kb, const struct kb_object *o, struct ksyms 
 	return err;
 }
 
+/*
+ * A symbol exported in a namespace (EXPORT_SYMBOL_NS: nvme_find_get_ns in
+ * NVME_TARGET_PASSTHRU) is usable only by a module that imports it; modpost
+ * refuses the module otherwise. The namespace comes from Module.symvers:
+ * a C identifier, or the headers are not the kernel's.
+ */
+static int import_namespace(struct kb *kb, const char *name, const char *ns)
+{
+	char **v;
+
+	if (!ns)
+		return 0;
+	if (!*ns || strspn(ns, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != strlen(ns))
+		return kb_fail(&kb->err, KB_EENV,
+			       "Module.symvers gives '%s' a namespace that is not an identifier; reinstall the kernel's headers package",
+			       name);
+	for (size_t i = 0; i < kb->nnamespaces; i++)
+		if (!strcmp(kb->namespaces[i], ns))
+			return 0;
+	v = realloc(kb->namespaces, (kb->nnamespaces + 1) * sizeof(*v));
+	if (!v || !(v[kb->nnamespaces] = strdup(ns))) {
+		if (v)
+			kb->namespaces = v;
+		return kb_fail(&kb->err, KB_EENV, "out of memory");
+	}
+	kb->namespaces = v;
+	kb->nnamespaces++;
+	if (kb->verbose)
+		kb_progress(kb, "symbol %s: in namespace %s, which the module imports", name, ns);
+	return 0;
+}
+
 static int add_ref(struct kb *kb, const char *name, const char *objname, unsigned long pos)
 {
 	struct kb_symref *r;
@@ -229,7 +261,7 @@ static int resolve_symbol(struct kb *kb, struct kb_object *o, struct ksyms *modk
 		/* a normal relocation, resolved by the module loader */
 		if (kb->verbose)
 			kb_progress(kb, "symbol %s: exported by %s", name, exporter);
-		return 0;
+		return import_namespace(kb, name, symvers_namespace(&kb->symvers, name));
 	}
 	if (modks) {
 		err = module_sympos(kb, o, modks, name, local, os, &pos);

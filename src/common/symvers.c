@@ -20,6 +20,7 @@ void symvers_free(struct symvers *sv)
 	for (size_t i = 0; i < sv->n; i++) {
 		free(sv->v[i].name);
 		free(sv->v[i].module);
+		free(sv->v[i].ns);
 	}
 	free(sv->v);
 	sv->v = NULL;
@@ -49,13 +50,15 @@ int symvers_load(const char *path, struct symvers *out)
 		return ret;
 	}
 	while (getline(&line, &len, f) > 0) {
-		char *save, *crc, *name, *mod;
+		char *save, *crc, *name, *mod, *ns;
 
 		if (line[0] == '\n')
 			continue;
 		crc = strtok_r(line, "\t\n", &save);
 		name = strtok_r(NULL, "\t\n", &save);
 		mod = strtok_r(NULL, "\t\n", &save);
+		strtok_r(NULL, "\t\n", &save);	/* the export type */
+		ns = strtok_r(NULL, "\t\n", &save);
 		if (!crc || !name || !mod || strncmp(crc, "0x", 2)) {
 			ret = -EINVAL;
 			break;
@@ -66,9 +69,11 @@ int symvers_load(const char *path, struct symvers *out)
 		}
 		out->v[out->n].name = strdup(name);
 		out->v[out->n].module = strdup(mod);
-		if (!out->v[out->n].name || !out->v[out->n].module) {
+		out->v[out->n].ns = ns ? strdup(ns) : NULL;
+		if (!out->v[out->n].name || !out->v[out->n].module || (ns && !out->v[out->n].ns)) {
 			free(out->v[out->n].name);
 			free(out->v[out->n].module);
+			free(out->v[out->n].ns);
 			ret = -ENOMEM;
 			break;
 		}
@@ -85,15 +90,27 @@ int symvers_load(const char *path, struct symvers *out)
 	return 0;
 }
 
-const char *symvers_find(const struct symvers *sv, const char *name)
+static const struct symver *lookup(const struct symvers *sv, const char *name)
 {
 	struct symver key = { .name = (char *)name };
-	const struct symver *s;
 
 	if (!sv->n)
 		return NULL;
-	s = bsearch(&key, sv->v, sv->n, sizeof(*sv->v), cmp_name);
+	return bsearch(&key, sv->v, sv->n, sizeof(*sv->v), cmp_name);
+}
+
+const char *symvers_find(const struct symvers *sv, const char *name)
+{
+	const struct symver *s = lookup(sv, name);
+
 	return s ? s->module : NULL;
+}
+
+const char *symvers_namespace(const struct symvers *sv, const char *name)
+{
+	const struct symver *s = lookup(sv, name);
+
+	return s ? s->ns : NULL;
 }
 
 bool symvers_exporter_is(const char *exporter, const char *objname)

@@ -9,6 +9,7 @@
 struct symver {
 	char *name;
 	char *module;		/* "vmlinux" or the exporting module */
+	char *ns;		/* its symbol namespace (EXPORT_SYMBOL_NS), or NULL */
 };
 
 struct symvers {
@@ -20,6 +21,8 @@ struct symvers {
 int symvers_load(const char *path, struct symvers *out);
 /* The exporting module of name, or NULL when it is not exported. */
 const char *symvers_find(const struct symvers *sv, const char *name);
+/* The namespace name is exported in, or NULL (none, or not exported). */
+const char *symvers_namespace(const struct symvers *sv, const char *name);
 /*
  * Whether EXPORTER (as Module.symvers names it: "fs/binfmt_misc") is the
  * module whose kernel name is OBJNAME ("binfmt_misc"; '-' in a file name

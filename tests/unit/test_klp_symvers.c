@@ -22,6 +22,10 @@ static void finds_exports_by_name(void **state)
 	assert_string_equal(symvers_find(&sv, "snd_card_new"), "sound/core/snd");
 	assert_null(symvers_find(&sv, "saved_command_line"));
 	assert_null(symvers_find(&sv, "seq_put"));
+	/* the namespace a module must import to use it */
+	assert_string_equal(symvers_namespace(&sv, "snd_card_new"), "SND");
+	assert_null(symvers_namespace(&sv, "seq_puts"));
+	assert_null(symvers_namespace(&sv, "saved_command_line"));
 	symvers_free(&sv);
 	fx_cleanup();
 }

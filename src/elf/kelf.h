@@ -119,6 +119,7 @@ struct kelf_sym *kelf_add_symbol(struct kelf *k, const char *name,
 				 uint64_t size);
 int kelf_add_rela(struct kelf_sec *sec, uint64_t offset, uint32_t type,
 		  struct kelf_sym *sym, int64_t addend);
+int kelf_append_data(struct kelf_sec *s, const void *data, size_t size, uint64_t *off);
 
 /* kelf_find.c */
 struct kelf_sec *kelf_find_section(const struct kelf *k, const char *name);

@@ -61,6 +61,40 @@ static uint64_t extent(const struct kelf_sym *y)
 	return y->size;
 }
 
+/*
+ * A dynamic-debug descriptor of carried code goes into the output's one
+ * __dyndbg section: the module loader finds the patch module's descriptors
+ * by that name and registers them with dynamic debug (find_module_sections
+ * and dynamic_debug_setup, kernel/module/main.c), as an array, so each one
+ * follows the last without a gap. They are the module's own: the site's
+ * static key lives in the module, and its __jump_table entry points there.
+ */
+static struct kelf_sym *carry_descriptor(struct dctx *c, struct dsym *d)
+{
+	struct kelf_sym *y = d->sym;
+	struct dsec *ds = DSEC(y->sec);
+	uint64_t align = y->sec->sh.sh_addralign, off;
+
+	if (!y->sec->data || y->value + y->size > y->sec->size || !y->size ||
+	    (align > 1 && y->size % align)) {
+		kd_fail(c, "%s: dynamic-debug descriptor of %llu bytes does not fit %s (aligned to "
+			"%llu)", y->name, (unsigned long long)y->size, y->sec->name,
+			(unsigned long long)align);
+		return NULL;
+	}
+	if (!ds->out && !(ds->out = out_section(c, y->sec->name, y->sec, NULL, 0)))
+		return NULL;
+	if (kelf_append_data(ds->out, y->sec->data + y->value, y->size, &off) ||
+	    !(d->out = kelf_add_symbol(c->out, y->name, STB_LOCAL, y->type, ds->out, off,
+				       y->size))) {
+		kd_fail(c, "out of memory");
+		return NULL;
+	}
+	d->carry = true;
+	kd_dlog(c, "include dynamic-debug descriptor %s (the patch module's own)", y->name);
+	return kd_queue_at(c, y->sec, y->value, y->size, ds->out, off) ? NULL : d->out;
+}
+
 struct kelf_sym *kd_carry_symbol(struct dctx *c, struct dsym *d)
 {
 	struct kelf_sym *y = d->sym;
@@ -72,6 +106,8 @@ struct kelf_sym *kd_carry_symbol(struct dctx *c, struct dsym *d)
 
 	if (d->out)
 		return d->out;
+	if (kd_is_dyndbg(y->sec))
+		return carry_descriptor(c, d);
 	if (y->value + len > y->sec->size) {
 		kd_fail(c, "%s: symbol extends past its section %s", y->name, y->sec->name);
 		return NULL;

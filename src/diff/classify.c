@@ -31,6 +31,16 @@ static size_t entry_size(const struct kdiff_entry_sizes *es, const char *name)
 	return 0;
 }
 
+bool kd_is_dyndbg(const struct kelf_sec *s)
+{
+	return !strcmp(s->name, "__dyndbg");
+}
+
+bool kd_is_tp_string(const struct kelf_sec *s)
+{
+	return !strcmp(s->name, "__tracepoint_str");
+}
+
 static enum dclass classify(const struct kelf_sec *s, size_t entsize)
 {
 	const char *n = s->name;
@@ -51,16 +61,25 @@ static enum dclass classify(const struct kelf_sec *s, size_t entsize)
 		return DC_EXPORT;
 	if (!strcmp(n, ".altinstr_replacement") || !strcmp(n, ".altinstr_aux"))
 		return DC_ALTREPL;
+	/*
+	 * .exitcall.exit holds module_exit() of built-in code: vmlinux's linker
+	 * script discards it (EXIT_CALL in DISCARDS), like the __exit code it
+	 * points to.
+	 */
 	if (family(n, ".init") || family(n, ".exit") || starts(n, ".init.") ||
-	    starts(n, ".exit.") || !strcmp(n, ".initcall") || starts(n, ".initcall"))
+	    starts(n, ".exit.") || !strcmp(n, ".initcall") || starts(n, ".initcall") ||
+	    !strcmp(n, ".exitcall.exit"))
 		return DC_INIT;
+	if (!strcmp(n, ".BTF_ids"))
+		return DC_BTFIDS;
 	if (f & SHF_EXECINSTR)
 		return DC_TEXT;
 	if ((f & SHF_MERGE) || starts(n, ".rodata.str") || starts(n, ".rodata.cst"))
 		return DC_STRINGS;
 	if (family(n, ".data") || family(n, ".bss") || family(n, ".rodata") ||
 	    family(n, ".data..read_mostly") || family(n, ".ref.data") ||
-	    starts(n, ".data..") || starts(n, ".bss..") || !strcmp(n, "__dyndbg"))
+	    starts(n, ".data..") || starts(n, ".bss..") || kd_is_dyndbg(s) ||
+	    kd_is_tp_string(s))
 		return DC_DATA;
 	return DC_OTHER;
 }

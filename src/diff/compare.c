@@ -17,7 +17,7 @@
 #include "diff/diff_int.h"
 
 /* The NUL-terminated string at OFF of a strings section, or NULL. */
-static const char *string_at(const struct kelf_sec *s, int64_t off)
+const char *kd_string_at(const struct kelf_sec *s, int64_t off)
 {
 	if (!s->data || off < 0 || (uint64_t)off >= s->size)
 		return NULL;
@@ -36,7 +36,7 @@ static bool same_merged(const struct kelf_rela *pr, const struct kelf_rela *or,
 	size_t e = ps->sh.sh_entsize;
 
 	if ((ps->sh.sh_flags & SHF_STRINGS) && (os->sh.sh_flags & SHF_STRINGS)) {
-		const char *a = string_at(ps, x), *b = string_at(os, y);
+		const char *a = kd_string_at(ps, x), *b = kd_string_at(os, y);
 
 		if (a && b)
 			return !strcmp(a, b);
@@ -48,14 +48,102 @@ static bool same_merged(const struct kelf_rela *pr, const struct kelf_rela *or,
 	return pr->addend == or->addend && !strcmp(ps->name, os->name);
 }
 
-static bool same_target(const struct kelf_rela *pr, const struct kelf_rela *or,
-			bool in_code)
+static bool same_target(struct dctx *c, const struct kelf_rela *pr,
+			const struct kelf_rela *or, bool in_code);
+
+/*
+ * struct _ddebug (include/linux/dynamic_debug.h): four pointers (module,
+ * function, file, format), then a word whose low 18 bits are the line.
+ */
+#define DDEBUG_LINE_OFFSET	(4 * 8)
+#define DDEBUG_LINE_MASK	0x3ffffu
+
+/*
+ * Two dynamic-debug descriptors are one call site when they say the same
+ * but for the line: moving a pr_debug() changes nothing. The strings
+ * compare through the relocations, by contents.
+ */
+static bool same_descriptor(struct dctx *c, const struct kelf_sym *p, const struct kelf_sym *o)
+{
+	const struct kelf_rela *pr, *or, *pend, *oend;
+	uint32_t pw, ow;
+
+	if (p->size != o->size || p->size < DDEBUG_LINE_OFFSET + 4 || !p->sec->data ||
+	    !o->sec->data || p->value + p->size > p->sec->size || o->value + o->size > o->sec->size)
+		return false;
+	memcpy(&pw, p->sec->data + p->value + DDEBUG_LINE_OFFSET, 4);
+	memcpy(&ow, o->sec->data + o->value + DDEBUG_LINE_OFFSET, 4);
+	if (memcmp(p->sec->data + p->value, o->sec->data + o->value, DDEBUG_LINE_OFFSET) ||
+	    (pw & ~DDEBUG_LINE_MASK) != (ow & ~DDEBUG_LINE_MASK) ||
+	    memcmp(p->sec->data + p->value + DDEBUG_LINE_OFFSET + 4,
+		   o->sec->data + o->value + DDEBUG_LINE_OFFSET + 4,
+		   p->size - DDEBUG_LINE_OFFSET - 4))
+		return false;
+	pr = kelf_first_rela(p->sec, p->value);
+	pend = kelf_first_rela(p->sec, p->value + p->size);
+	or = kelf_first_rela(o->sec, o->value);
+	oend = kelf_first_rela(o->sec, o->value + o->size);
+	if (pend - pr != oend - or)
+		return false;
+	for (; pr < pend; pr++, or++)
+		if (pr->offset - p->value != or->offset - o->value || pr->type != or->type ||
+		    (pr->sym->sec && kd_is_dyndbg(pr->sym->sec)) ||
+		    !same_target(c, pr, or, false))
+			return false;
+	return true;
+}
+
+/*
+ * A reference into a section of many bookkeeping entries (__dyndbg,
+ * __tracepoint_str, .BTF_ids) is to one entry: to an entry the same, at
+ * the same offset inside it. Section offsets move whenever an entry is
+ * added before.
+ */
+/* The entry relocation R points into, and where in it (*AT, from its start). */
+static struct kelf_sym *entry_at(const struct kelf_rela *r, bool in_code, const struct kelf *k,
+				 int64_t *at)
+{
+	struct kelf_sym *y = r->sym;
+	int64_t place = kelf_rela_target_offset(r, in_code);
+
+	if (y->type == STT_SECTION)
+		y = kelf_rela_target_symbol(r, in_code, k, NULL);
+	else
+		place += (int64_t)y->value;
+	if (y)
+		*at = place - (int64_t)y->value;
+	return y;
+}
+
+static bool same_entry(struct dctx *c, const struct kelf_rela *pr, const struct kelf_rela *or,
+		       bool in_code)
+{
+	int64_t pat = 0, oat = 0;
+	struct kelf_sym *p = entry_at(pr, in_code, c->patched, &pat);
+	struct kelf_sym *o = entry_at(or, in_code, c->orig, &oat);
+
+	if (!p || !o || pat != oat)
+		return false;
+	if (kd_is_dyndbg(p->sec))
+		return kd_is_dyndbg(o->sec) && same_descriptor(c, p, o);
+	return DSYM(p)->twin && DSYM(p)->twin->sym == o;
+}
+
+static bool bookkeeping(const struct kelf_sec *s)
+{
+	return s && (kd_is_dyndbg(s) || kd_is_tp_string(s) || DSEC(s)->cls == DC_BTFIDS);
+}
+
+static bool same_target(struct dctx *c, const struct kelf_rela *pr,
+			const struct kelf_rela *or, bool in_code)
 {
 	const struct kelf_sym *ps = pr->sym, *os = or->sym;
 
 	if (ps->sec && os->sec && DSEC(ps->sec)->cls == DC_STRINGS &&
 	    DSEC(os->sec)->cls == DC_STRINGS)
 		return same_merged(pr, or, in_code);
+	if (bookkeeping(ps->sec) && bookkeeping(os->sec))
+		return same_entry(c, pr, or, in_code);
 	if (ps->type == STT_SECTION && os->type == STT_SECTION) {
 		struct dsec *pd = DSEC(ps->sec);
 
@@ -102,7 +190,7 @@ bool kd_sym_range_equal(struct dctx *c, const struct kelf_sym *p,
 		return false;
 	for (; pr < pend; pr++, or++) {
 		if (pr->offset - p->value != or->offset - o->value ||
-		    pr->type != or->type || !same_target(pr, or, in_code))
+		    pr->type != or->type || !same_target(c, pr, or, in_code))
 			return false;
 	}
 	return true;
@@ -138,6 +226,21 @@ static int note_init(struct dctx *c, struct dsym *d)
 	return 0;
 }
 
+/*
+ * resolve_btfids writes BTF type IDs into .BTF_ids when vmlinux is linked
+ * (scripts/link-vmlinux.sh); a live patch module's copy would keep the
+ * zeros the compiler wrote, no type at all. Unchanged IDs are the running
+ * kernel's: carried code reads them through livepatch relocations.
+ */
+static int refuse_btf_ids(struct dctx *c, const char *what, const char *how)
+{
+	return kd_refuse(c, "%s: %s BTF ID (section .BTF_ids): resolve_btfids fills BTF IDs in "
+		      "when vmlinux is linked, and a live patch module's copy would hold 0, no "
+		      "type; use only the ID lists the kernel already has (BTF_ID_LIST and "
+		      "BTF_SET entries unchanged) or look the type up at run time with "
+		      "btf_find_by_name_kind()", what, how);
+}
+
 static int compare_symbol(struct dctx *c, struct dsym *d)
 {
 	struct kelf_sym *y = d->sym;
@@ -156,6 +259,8 @@ static int compare_symbol(struct dctx *c, struct dsym *d)
 		return note_init(c, d);
 	if (!d->twin) {
 		d->status = DS_NEW;
+		if (cls == DC_BTFIDS)
+			return refuse_btf_ids(c, y->name, "new");
 		if (cls == DC_OTHER)
 			return kd_refuse(c, "%s: new %s in a section the differ does not understand; "
 				      "keep the patch out of it", y->sec->name, y->name);
@@ -165,11 +270,6 @@ static int compare_symbol(struct dctx *c, struct dsym *d)
 	d->status = kd_sym_range_equal(c, y, d->twin->sym) ? DS_SAME : DS_CHANGED;
 	if (d->status == DS_SAME) {
 		kd_dlog(c, "%s %s: unchanged", class_word(y), y->name);
-		return 0;
-	}
-	/* dynamic debug descriptors hold line numbers: metadata, not state */
-	if (!strcmp(y->sec->name, "__dyndbg")) {
-		d->status = DS_SAME;
 		return 0;
 	}
 	switch (cls) {
@@ -187,6 +287,8 @@ static int compare_symbol(struct dctx *c, struct dsym *d)
 				      "leave the definition alone and use a shadow variable or a "
 				      "load-time callback", y->name, y->sec->name);
 		break;
+	case DC_BTFIDS:
+		return refuse_btf_ids(c, y->name, "changed");
 	case DC_OTHER:
 		return kd_refuse(c, "%s: section %s changed and the differ does not understand it; "
 			      "keep the patch out of this section", y->name, y->sec->name);
@@ -198,7 +300,7 @@ static int compare_symbol(struct dctx *c, struct dsym *d)
 }
 
 /* Whole-section comparison: bytes and relocations. */
-static bool same_contents(const struct kelf_sec *p, const struct kelf_sec *o)
+static bool same_contents(struct dctx *c, const struct kelf_sec *p, const struct kelf_sec *o)
 {
 	size_t i;
 
@@ -209,7 +311,7 @@ static bool same_contents(const struct kelf_sec *p, const struct kelf_sec *o)
 	for (i = 0; i < p->nrelas; i++)
 		if (p->relas[i].offset != o->relas[i].offset ||
 		    p->relas[i].type != o->relas[i].type ||
-		    !same_target(&p->relas[i], &o->relas[i], false))
+		    !same_target(c, &p->relas[i], &o->relas[i], false))
 			return false;
 	return true;
 }
@@ -223,12 +325,20 @@ static int compare_other_sections(struct dctx *c)
 		struct dsec *p = &c->psecs[i];
 		struct kelf_sec *s = p->sec;
 
+		/* BTF ID sets and flags hold words no symbol covers */
+		if (p->cls == DC_BTFIDS) {
+			if (!p->twin || p->twin->sec->size != s->size ||
+			    (s->data && p->twin->sec->data &&
+			     memcmp(s->data, p->twin->sec->data, s->size)))
+				return refuse_btf_ids(c, s->name, "changed");
+			continue;
+		}
 		if (p->cls != DC_OTHER || s->primary)
 			continue;
 		if (!p->twin)
 			return kd_refuse(c, "%s: new section the differ does not understand; "
 				      "keep the patch out of it", s->name);
-		if (!same_contents(s, p->twin->sec))
+		if (!same_contents(c, s, p->twin->sec))
 			return kd_refuse(c, "%s: section changed and the differ does not understand it; "
 				      "keep the patch out of it", s->name);
 	}

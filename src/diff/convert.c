@@ -65,11 +65,11 @@ static struct dsym *unpaired_namesake(struct dctx *c, const struct dsym *d)
 
 	/*
 	 * An empty variable (a lock class key without lockdep) has no state;
-	 * a fresh "printed once" flag only means one more warning, a fresh
-	 * dynamic-debug descriptor only that the call site starts disabled.
+	 * a fresh "printed once" flag only means one more warning. (Dynamic-
+	 * debug descriptors have no key: correlation never pairs them.)
 	 */
 	if (!d->key || !d->sym->size || !(d->sym->sec->sh.sh_flags & SHF_WRITE) ||
-	    !strcmp(d->sym->sec->name, ".data.once") || !strcmp(d->sym->sec->name, "__dyndbg"))
+	    !strcmp(d->sym->sec->name, ".data.once"))
 		return NULL;
 	for (i = 0; i < c->orig->nsyms; i++) {
 		struct dsym *o = &c->osyms[i];
@@ -211,6 +211,22 @@ int kd_convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
 		*out = kd_carry_symbol(c, d);
 		return *out ? 0 : -1;
 	}
+	/*
+	 * A tracepoint_string() whose text the running kernel does not have.
+	 * The module loader does not register a module's __tracepoint_str
+	 * (kernel/module/main.c reads only __trace_printk_fmt), and trace
+	 * output trusts a string pointer an event holds only in the kernel's
+	 * rodata, its tracepoint strings, or the event's own module
+	 * (trace_safe_str, kernel/trace/trace.c): a pointer into the patch
+	 * module prints as unsafe, and dangles in the ring buffer once the
+	 * module is gone.
+	 */
+	if (kd_is_tp_string(t->sec))
+		return kd_refuse(c, "%s: new tracepoint_string() in carried code: the running kernel "
+			      "did not register it, so trace output would show it as unsafe memory "
+			      "and keep a dangling pointer after the patch module is unloaded; pass "
+			      "one of the strings this file already gives tracepoint_string(), or "
+			      "keep the string the original code used", t->name);
 	if (t->type == STT_FUNC)
 		return kd_refuse(c, "%s: new function not carried (internal error); report it with "
 			      "both objects (kpatch-build --keep-tmp keeps them)", t->name);
@@ -219,8 +235,9 @@ int kd_convert_rela(struct dctx *c, const struct kelf_rela *r, bool in_code,
 			      "is unpaired too), so its state would be lost; give the new "
 			      "variable another name", t->name, unpaired_namesake(c, d)->sym->name);
 	d->carry = true;
-	kd_dlog(c, "include new %s %s (referenced by carried code)",
-	     t->type == STT_OBJECT ? "variable" : "symbol", t->name);
+	if (!kd_is_dyndbg(t->sec))
+		kd_dlog(c, "include new %s %s (referenced by carried code)",
+			t->type == STT_OBJECT ? "variable" : "symbol", t->name);
 	*out = kd_carry_symbol(c, d);
 	return *out ? 0 : -1;
 }

@@ -19,6 +19,15 @@
  *
  * A ".cold" part follows its parent ("foo.cold" belongs to "foo"); sections
  * pair through the symbol they hold, or by name when they hold none.
+ *
+ * Bookkeeping has rules of its own. Dynamic-debug descriptors are never
+ * paired: a carried pr_debug() site gets a descriptor of the patch module,
+ * which the module loader registers with dynamic debug, and the compare
+ * pass matches call sites by what the descriptors say, not by name.
+ * tracepoint_string() pointers pair by the string they point to: the
+ * running kernel's pointer is the registered one. BTF IDs pair in order
+ * among those of one type name (their numbers are __COUNTER__ and
+ * __LINE__).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -28,8 +37,11 @@
 
 static bool correlatable(const struct kelf_sym *y)
 {
-	return y->sec && (y->type == STT_FUNC || y->type == STT_OBJECT);
+	return y->sec && (y->type == STT_FUNC || y->type == STT_OBJECT) &&
+	       !kd_is_dyndbg(y->sec) && !kd_is_tp_string(y->sec);
 }
+
+static const char btf_id_prefix[] = "__BTF_ID__";
 
 /* "foo.isra.0" -> "foo.isra", "counter.3" -> "counter", "__UNIQUE_ID_x12" -> "__UNIQUE_ID_x" */
 static char *make_key(const char *name)
@@ -56,6 +68,15 @@ static char *make_key(const char *name)
 	if (!strncmp(k, "__UNIQUE_ID_", 12))
 		while (w > k + 12 && isdigit((unsigned char)w[-1]))
 			*--w = '\0';
+	/* "__BTF_ID__struct__bpf_dtab__6381040": __COUNTER__ and __LINE__ follow the last "__" */
+	if (!strncmp(k, btf_id_prefix, sizeof(btf_id_prefix) - 1)) {
+		char *end = w;
+
+		while (end > k && isdigit((unsigned char)end[-1]))
+			end--;
+		if (end < w && end - k >= 2 && end[-1] == '_' && end[-2] == '_')
+			*end = '\0';
+	}
 	return k;
 }
 
@@ -410,6 +431,92 @@ static void pair_sections(struct dctx *c)
 	}
 }
 
+/* The string the pointer variable Y (a tracepoint_string()) points to, or NULL. */
+static const char *pointed_string(const struct kelf_sym *y)
+{
+	const struct kelf_rela *r = kelf_first_rela(y->sec, y->value);
+
+	if (!r || r == kelf_end_rela(y->sec) || r->offset != y->value || !r->sym->sec ||
+	    !(r->sym->sec->sh.sh_flags & SHF_STRINGS))
+		return NULL;
+	return kd_string_at(r->sym->sec, kelf_rela_target_offset(r, false) +
+			    (r->sym->type == STT_SECTION ? 0 : (int64_t)r->sym->value));
+}
+
+/*
+ * A tracepoint_string() pointer pairs with one of the original pointing to
+ * the same text: the running kernel registered that pointer's string at
+ * boot, and trace output trusts it (see kd_convert_rela for a new one).
+ */
+static void pair_tp_strings(struct dctx *c)
+{
+	for (size_t i = 0; i < c->patched->nsyms; i++) {
+		struct dsym *p = &c->psyms[i];
+		const char *text;
+
+		if (p->twin || !p->sym->sec || !kd_is_tp_string(p->sym->sec) ||
+		    p->sym->type != STT_OBJECT || !(text = pointed_string(p->sym)))
+			continue;
+		for (size_t j = 0; j < c->orig->nsyms; j++) {
+			struct dsym *o = &c->osyms[j];
+			const char *otext;
+
+			if (o->twin || !o->sym->sec || !kd_is_tp_string(o->sym->sec) ||
+			    o->sym->type != STT_OBJECT || !(otext = pointed_string(o->sym)) ||
+			    strcmp(text, otext))
+				continue;
+			pair(c, p, o, "same tracepoint string");
+			break;
+		}
+	}
+}
+
+/* The position of BTF ID Y among the unpaired ones of its key, in section order. */
+static size_t btf_rank(struct kelf *k, struct dsym *ds, const struct dsym *y, size_t *count)
+{
+	size_t rank = 0;
+
+	*count = 0;
+	for (size_t i = 0; i < k->nsyms; i++) {
+		const struct dsym *q = &ds[i];
+
+		if (q->twin || !q->key || !q->sym->sec || DSEC(q->sym->sec)->cls != DC_BTFIDS ||
+		    strcmp(q->key, y->key))
+			continue;
+		(*count)++;
+		rank += q->sym->value < y->sym->value;
+	}
+	return rank;
+}
+
+/*
+ * BTF IDs of one type ("__BTF_ID__struct__task_struct__" in several lists)
+ * pair in the order they are laid out, when both objects have as many:
+ * the order is the source's. Otherwise they stay new and are refused.
+ */
+static void pair_btf_ids(struct dctx *c)
+{
+	for (size_t i = 0; i < c->patched->nsyms; i++) {
+		struct dsym *p = &c->psyms[i];
+		size_t pn, on, rank;
+
+		if (p->twin || !p->key || !p->sym->sec || DSEC(p->sym->sec)->cls != DC_BTFIDS ||
+		    strncmp(p->key, btf_id_prefix, sizeof(btf_id_prefix) - 1))
+			continue;
+		rank = btf_rank(c->patched, c->psyms, p, &pn);
+		for (size_t j = 0; j < c->orig->nsyms; j++) {
+			struct dsym *o = &c->osyms[j];
+
+			if (o->twin || !o->key || !o->sym->sec ||
+			    DSEC(o->sym->sec)->cls != DC_BTFIDS || strcmp(o->key, p->key) ||
+			    btf_rank(c->orig, c->osyms, o, &on) != rank || on != pn)
+				continue;
+			pair(c, p, o, "BTF ID in the same place");
+			break;
+		}
+	}
+}
+
 int kd_correlate(struct dctx *c)
 {
 	if (init_syms(c->patched, c->psyms) || init_syms(c->orig, c->osyms))
@@ -418,6 +525,8 @@ int kd_correlate(struct dctx *c)
 		return kd_fail(c, "out of memory");
 	if (pair_unique(c, false, false))
 		return -1;
+	pair_tp_strings(c);
+	pair_btf_ids(c);
 	pair_by_contents(c);
 	pair_by_user(c);
 	pair_by_order(c);

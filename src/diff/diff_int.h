@@ -19,6 +19,7 @@ enum dclass {
 			 * alternatives and static_cpu_has() on behalf of functions */
 	DC_EXPORT,	/* __ksymtab*, __kcrctab*, __ksymtab_strings: exports, which
 			 * a live patch cannot add or change */
+	DC_BTFIDS,	/* .BTF_ids: BTF type IDs resolve_btfids writes into vmlinux */
 	DC_OTHER,	/* loaded, but not understood */
 };
 
@@ -112,6 +113,13 @@ int kd_warn(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 
 
 /* classify.c */
 void kd_classify_sections(struct dctx *c, struct kelf *k, struct dsec *ds);
+/*
+ * Bookkeeping the kernel keeps about code, not state: dynamic-debug
+ * descriptors (one per pr_debug()/dev_dbg() site) and tracepoint_string()
+ * pointers. Never paired by name: see correlate.c.
+ */
+bool kd_is_dyndbg(const struct kelf_sec *s);
+bool kd_is_tp_string(const struct kelf_sec *s);
 
 /* correlate.c */
 int kd_correlate(struct dctx *c);
@@ -120,6 +128,7 @@ int kd_correlate(struct dctx *c);
 int kd_check_same_object(struct dctx *c);
 
 /* compare.c */
+const char *kd_string_at(const struct kelf_sec *s, int64_t off);
 bool kd_sym_range_equal(struct dctx *c, const struct kelf_sym *p,
 		     const struct kelf_sym *o);
 int kd_compare_objects(struct dctx *c);

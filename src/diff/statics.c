@@ -9,7 +9,11 @@
  * Refused unless the function is marked with KPATCH_FORCE.
  *
  * Once-only flags (.data.once) and empty variables hold no state worth
- * keeping and are left out, as are read-only constants.
+ * keeping and are left out, as are read-only constants. So is the kernel's
+ * bookkeeping about call sites: a dynamic-debug descriptor (__dyndbg) is
+ * only the switch of one pr_debug(), and a carried site gets its own one,
+ * registered by the module loader; a tracepoint_string() pointer is a
+ * constant the kernel never writes.
  */
 #include <ctype.h>
 #include <string.h>
@@ -25,7 +29,7 @@ static bool is_static_local(const struct kelf_sym *y)
 	    !dot || dot == y->name || !isdigit((unsigned char)dot[1]))
 		return false;
 	if (!(y->sec->sh.sh_flags & SHF_WRITE) || DSEC(y->sec)->cls != DC_DATA ||
-	    !strcmp(y->sec->name, ".data.once"))
+	    !strcmp(y->sec->name, ".data.once") || kd_is_dyndbg(y->sec) || kd_is_tp_string(y->sec))
 		return false;
 	return strspn(dot + 1, "0123456789") == strlen(dot + 1);
 }

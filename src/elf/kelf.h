@@ -144,6 +144,7 @@ struct kelf_sec *kelf_add_rela_section(struct kelf *k, const char *name,
 size_t kelf_drop_relas(struct kelf_sec *sec,
 		       bool (*drop)(const struct kelf_rela *r, void *arg), void *arg);
 int kelf_rename_symbol(struct kelf_sym *y, const char *name);
+int kelf_append_data(struct kelf_sec *s, const void *data, size_t size, uint64_t *off);
 
 /* kelf_find.c */
 struct kelf_sec *kelf_find_section(const struct kelf *k, const char *name);

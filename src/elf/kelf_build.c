@@ -94,6 +94,29 @@ fail:
 	return NULL;
 }
 
+/*
+ * Appends a copy of DATA (SIZE bytes) to a section of a built object; *OFF
+ * is where it starts. 0 or -ENOMEM.
+ */
+int kelf_append_data(struct kelf_sec *s, const void *data, size_t size, uint64_t *off)
+{
+	unsigned char *v;
+
+	*off = s->size;
+	if (!size)
+		return 0;
+	v = realloc(s->owns_data ? s->data : NULL, s->size + size);
+	if (!v)
+		return -ENOMEM;
+	if (!s->owns_data && s->size)
+		memcpy(v, s->data, s->size);
+	memcpy(v + s->size, data, size);
+	s->data = v;
+	s->owns_data = true;
+	s->size += size;
+	return 0;
+}
+
 struct kelf_sym *kelf_add_symbol(struct kelf *k, const char *name,
 				 unsigned char bind, unsigned char type,
 				 struct kelf_sec *sec, uint64_t value,

@@ -5,3 +5,5 @@ $(foreach t,$(DIFF_TESTS),$(eval $(t): $(BUILD)/obj/tests/unit/$(notdir $(t)).o 
 UNIT_TESTS += $(DIFF_TESTS)
 # The author-macro tests compile kmod/kpatch-author.h against stub kernel headers.
 $(BUILD)/obj/tests/unit/test_diff_author.o: CFLAGS += -DKPATCH_SRC_DIR=\"$(CURDIR)\"
+# The bookkeeping tests compile stub kernel macros (tests/unit/diff_fixture_include/bookkeeping.h).
+$(BUILD)/obj/tests/unit/test_diff_bookkeeping.o: CFLAGS += -DKPATCH_SRC_DIR=\"$(CURDIR)\"

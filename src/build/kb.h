@@ -67,7 +67,8 @@ struct kb_callback {
 
 struct kb_symref {
 	char *name;
-	char *objname;
+	char *objname;		/* the klp object whose .klp.rela section holds it */
+	char *symobj;		/* where it is looked up, when another module (or NULL) */
 	unsigned long sympos;
 	bool exported;
 };

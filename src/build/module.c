@@ -280,7 +280,7 @@ int kb_build_module(struct kb *kb)
 	refs = calloc(kb->nrefs + 1, sizeof(*refs));
 	for (size_t i = 0; i < kb->nrefs; i++)
 		refs[n++] = (struct klp_ref){ kb->refs[i].name, kb->refs[i].objname,
-					      kb->refs[i].sympos };
+					      kb->refs[i].sympos, kb->refs[i].symobj };
 	rc = klp_write_relocs(ko, refs, n, &st);
 	free(refs);
 	if (rc)

@@ -239,8 +239,55 @@ static int add_ref(struct kb *kb, const char *name, const char *objname, unsigne
 	r = &kb->refs[kb->nrefs++];
 	r->name = strdup(name);
 	r->objname = strdup(objname);
+	r->symobj = NULL;
 	r->sympos = pos;
 	r->exported = false;
+	return 0;
+}
+
+/*
+ * An export of another module in a module object's code (dm_put_device of
+ * dm_mod, for a patch of dm_mirror). As a normal relocation it would make
+ * the patch module need dm_mod loaded before the patch loads ("Unknown
+ * symbol"), though dm_mirror may never be. As a livepatch relocation of
+ * the object, looked up in the exporter, it is resolved when dm_mirror
+ * loads, which the module loader does only after dm_mod.
+ */
+static int add_module_export_ref(struct kb *kb, const struct kb_object *o, const char *name,
+				 const char *exporter)
+{
+	const char *base = strrchr(exporter, '/') ? strrchr(exporter, '/') + 1 : exporter;
+	char *mod = strdup(base);
+
+	if (!mod)
+		return kb_fail(&kb->err, KB_EENV, "out of memory");
+	for (char *c = mod; *c; c++)
+		if (*c == '-')
+			*c = '_';	/* the kernel's name of fs/nls/nls-utf8 */
+	if (add_ref(kb, name, o->objname, 0)) {
+		free(mod);
+		return -1;
+	}
+	if (kb->verbose)
+		kb_progress(kb, "symbol %s: exported by module %s, looked up there when %s loads",
+			    name, mod, o->objname);
+	/* add_ref keeps one entry a name: this one, new or found */
+	for (size_t i = 0; i < kb->nrefs; i++) {
+		struct kb_symref *r = &kb->refs[i];
+
+		if (strcmp(r->name, name))
+			continue;
+		if (r->symobj && strcmp(r->symobj, mod)) {
+			free(mod);
+			return kb_fail(&kb->err, KB_EREFUSED,
+				       "two patched objects reference different kernel symbols named '%s'; build them as separate patches",
+				       name);
+		}
+		free(r->symobj);
+		r->symobj = mod;
+		return 0;
+	}
+	free(mod);
 	return 0;
 }
 
@@ -257,6 +304,12 @@ static int resolve_symbol(struct kb *kb, struct kb_object *o, struct ksyms *modk
 	unsigned long pos;
 	int err;
 
+	if (exporter && modks && strcmp(exporter, "vmlinux") &&
+	    !symvers_exporter_is(exporter, o->objname)) {
+		int ret = import_namespace(kb, name, symvers_namespace(&kb->symvers, name));
+
+		return ret ? ret : add_module_export_ref(kb, o, name, exporter);
+	}
 	if (exporter && !(modks && symvers_exporter_is(exporter, o->objname))) {
 		/* a normal relocation, resolved by the module loader */
 		if (kb->verbose)

@@ -33,7 +33,7 @@ static void free_symbols(struct kb *kb)
 	for (size_t i = 0; i < kb->nfuncs; i++)
 		free(kb->funcs[i].name), free(kb->funcs[i].objname);
 	for (size_t i = 0; i < kb->nrefs; i++)
-		free(kb->refs[i].name), free(kb->refs[i].objname);
+		free(kb->refs[i].name), free(kb->refs[i].objname), free(kb->refs[i].symobj);
 	for (size_t i = 0; i < kb->ncallbacks; i++) {
 		free(kb->callbacks[i].type);
 		free(kb->callbacks[i].symbol);

@@ -41,7 +41,8 @@ static int rename_symbols(struct kelf *k, const struct klp_ref *refs, size_t nre
 
 		if (y->sec || y->shndx != SHN_UNDEF || !(r = find_ref(refs, nrefs, y->name)))
 			continue;
-		if (asprintf(&name, ".klp.sym.%s.%s,%lu", r->objname, r->name, r->sympos) < 0)
+		if (asprintf(&name, ".klp.sym.%s.%s,%lu", r->symobj ? r->symobj : r->objname,
+			     r->name, r->sympos) < 0)
 			return -ENOMEM;
 		rc = kelf_rename_symbol(y, name);
 		free(name);

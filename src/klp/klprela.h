@@ -18,8 +18,14 @@
 
 struct klp_ref {
 	const char *name;	/* the undefined symbol in the module */
-	const char *objname;	/* "vmlinux" or the module that defines it */
+	const char *objname;	/* the klp object whose loading applies it: its .klp.rela */
 	unsigned long sympos;
+	/*
+	 * Where the symbol is looked up, when not in objname: an export of
+	 * another module that objname's module depends on (dm_put_device of
+	 * dm_mod, for a patch of dm_mirror), applied when dm_mirror loads.
+	 */
+	const char *symobj;
 };
 
 struct klp_stats {

@@ -113,9 +113,9 @@ static void moves_only_livepatch_relocations(void **state)
 {
 	char *obj = fx_compile("patch", src);
 	struct klp_ref refs[] = {
-		{ "hidden_line", "vmlinux", 0 },
-		{ "hidden_counter", "vmlinux", 2 },
-		{ "not_referenced", "vmlinux", 0 },
+		{ "hidden_line", "vmlinux", 0, NULL },
+		{ "hidden_counter", "vmlinux", 2, NULL },
+		{ "not_referenced", "vmlinux", 0, NULL },
 	};
 	struct klp_stats st;
 	struct seen s;
@@ -140,10 +140,28 @@ static void moves_only_livepatch_relocations(void **state)
 	fx_cleanup();
 }
 
+/* An export of another module: looked up there, applied with the patched module. */
+static void module_export_is_looked_up_in_its_module(void **state)
+{
+	char *obj = fx_compile("modexport", src);
+	struct klp_ref refs[] = { { "hidden_line", "dm_mirror", 0, "dm_mod" } };
+	struct klp_stats st;
+	struct seen s;
+
+	assert_int_equal(klp_write_relocs(obj, refs, 1, &st), 0);
+	assert_int_equal(st.symbols, 1);
+	inspect(obj, &s);
+	assert_int_equal(s.klp_syms, 1);
+	assert_string_equal(s.klp_names[0], ".klp.sym.dm_mod.hidden_line,0");
+	assert_int_equal(s.klp_secs, 1);
+	assert_non_null(strstr(s.sec_names[0], ".klp.rela.dm_mirror."));
+	fx_cleanup();
+}
+
 static void nothing_to_do_leaves_the_object_alone(void **state)
 {
 	char *obj = fx_compile("plain", src);
-	struct klp_ref refs[] = { { "absent", "vmlinux", 0 } };
+	struct klp_ref refs[] = { { "absent", "vmlinux", 0, NULL } };
 	struct klp_stats st;
 	struct seen s;
 
@@ -157,7 +175,7 @@ static void nothing_to_do_leaves_the_object_alone(void **state)
 
 static void not_elf_is_refused(void **state)
 {
-	struct klp_ref refs[] = { { "x", "vmlinux", 0 } };
+	struct klp_ref refs[] = { { "x", "vmlinux", 0, NULL } };
 	struct klp_stats st;
 
 	assert_int_equal(klp_write_relocs(fx_write("junk.ko", "not an ELF file\n"), refs, 1, &st),
@@ -192,7 +210,7 @@ static const char module_src[] =
 static void module_keeps_its_sections(void **state)
 {
 	const char *ld[] = { "ld", "-r", "--build-id=sha1", "-o", "m.ko", "mod.o", NULL };
-	struct klp_ref refs[] = { { "hidden_counter", "vmlinux", 0 } };
+	struct klp_ref refs[] = { { "hidden_counter", "vmlinux", 0, NULL } };
 	struct klp_stats st;
 	struct eobj a, b;
 	char ko[512], why[200];
@@ -243,6 +261,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(moves_only_livepatch_relocations),
+		cmocka_unit_test(module_export_is_looked_up_in_its_module),
 		cmocka_unit_test(nothing_to_do_leaves_the_object_alone),
 		cmocka_unit_test(not_elf_is_refused),
 		cmocka_unit_test(module_keeps_its_sections),

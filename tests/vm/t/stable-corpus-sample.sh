@@ -20,6 +20,13 @@ while IFS=$'\t' read -r c e _ where; do
 done <"$classes"
 echo "ok: every class of $(basename "$classes") is documented in kpatch-build(1)"
 
+# Both releases' prepared trees (the tool takes the sources from them
+# rather than fetching them again): a refused build prepares one.
+for k in "$KPATCH_TEST_KERNEL2" "$KPATCH_TEST_KERNEL"; do
+	"$VM_TOP/build/bin/kpatch-build" -k "$k" -n kpt_prepare -o "$VM_OUT/prepare" \
+		"$VM_TOP/tests/patches/not-in-config.patch" >"$VM_OUT/prepare-$k.log" 2>&1
+	[ $? = 4 ] || { echo "FAIL: preparing the tree of $k: $(tail -n 2 "$VM_OUT/prepare-$k.log")"; exit 1; }
+done
 out=$VM_OUT/corpus
 "$VM_TOP/bench/stable-corpus" -o "$out" -f "$list" 6.1.170-3 6.1.176-1 "$KPATCH_TEST_KERNEL2" ||
 	{ echo "FAIL: stable-corpus exited $?"; exit 1; }

@@ -43,4 +43,12 @@ const char *eobj_symname(const struct eobj *o, size_t i);
 const char *eobj_diff(const struct eobj *a, const struct eobj *b, bool relas, size_t skip_sym,
 		      char *why, size_t n);
 
+/*
+ * C source of a livepatch module's shape as kbuild links it (ld -r): notes,
+ * .modinfo, __versions, .gnu.linkonce.this_module with its relocations, a
+ * .BTF, and a reference to a kernel symbol (hidden_counter) the post-link
+ * step turns into a livepatch one.
+ */
+extern const char eobj_module_src[];
+
 #endif

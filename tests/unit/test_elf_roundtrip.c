@@ -18,34 +18,11 @@
 #include "diff_fixture.h"
 #include "elf_edit.h"
 
-/*
- * A livepatch module's shape as kbuild links it (ld -r): notes, .modinfo,
- * __versions, .gnu.linkonce.this_module with its relocations, a .BTF, and
- * a reference to a kernel symbol the post-link step turns into a livepatch
- * one.
- */
-static const char module_src[] =
-	"struct module { char name[56]; int (*init)(void); void (*exit)(void); };\n"
-	"extern int hidden_counter;\n"
-	"extern int exported_puts(const char *);\n"
-	"int patched_init(void);\n"
-	"void patched_exit(void);\n"
-	"int patched_init(void) { return hidden_counter + exported_puts(\"hi\"); }\n"
-	"void patched_exit(void) { exported_puts(\"bye\"); }\n"
-	"static const char license[] __attribute__((section(\".modinfo\"), used, aligned(1))) =\n"
-	"	\"license=GPL\";\n"
-	"static const struct { unsigned long crc; char name[56]; } versions[]\n"
-	"	__attribute__((section(\"__versions\"), used, aligned(32))) = { { 0x1234, \"module_layout\" } };\n"
-	"struct module __this_module __attribute__((section(\".gnu.linkonce.this_module\"), aligned(64))) =\n"
-	"	{ \"m\", patched_init, patched_exit };\n"
-	"static const char btf[] __attribute__((section(\".BTF\"), used)) = \"\\x9f\\xeb\\x01\";\n"
-	"asm(\".pushsection .note.Linux,\\\"a\\\",@note\\n.balign 4\\n.long 6\\n.long 4\\n.long 0x100\\n\"\n"
-	"    \".asciz \\\"Linux\\\"\\n.balign 4\\n.long 0\\n.popsection\\n\");\n";
-
+/* eobj_module_src (elf_edit.h), linked as kbuild links a module. */
 static void link_module(struct fx *f, char *ko, size_t n)
 {
 	snprintf(ko, n, "%s/m.ko", f->dir);
-	fx_compile(f, module_src, f->orig);
+	fx_compile(f, eobj_module_src, f->orig);
 	assert_int_equal(fx_sh("ld -r --build-id=sha1 -o %s %s", ko, f->orig), 0);
 }
 

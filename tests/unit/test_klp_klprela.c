@@ -184,25 +184,6 @@ static void not_elf_is_refused(void **state)
 	fx_cleanup();
 }
 
-/* A module's shape as kbuild links it: ld -r, notes, the module sections. */
-static const char module_src[] =
-	"struct module { char name[56]; int (*init)(void); void (*exit)(void); };\n"
-	"extern int hidden_counter;\n"
-	"extern int exported_puts(const char *);\n"
-	"int patched_init(void);\n"
-	"void patched_exit(void);\n"
-	"int patched_init(void) { return hidden_counter + exported_puts(\"hi\"); }\n"
-	"void patched_exit(void) { exported_puts(\"bye\"); }\n"
-	"static const char license[] __attribute__((section(\".modinfo\"), used, aligned(1))) =\n"
-	"	\"license=GPL\";\n"
-	"static const struct { unsigned long crc; char name[56]; } versions[]\n"
-	"	__attribute__((section(\"__versions\"), used, aligned(32))) = { { 0x1234, \"module_layout\" } };\n"
-	"struct module __this_module __attribute__((section(\".gnu.linkonce.this_module\"), aligned(64))) =\n"
-	"	{ \"m\", patched_init, patched_exit };\n"
-	"static const char btf[] __attribute__((section(\".BTF\"), used)) = \"\\x9f\\xeb\\x01\";\n"
-	"asm(\".pushsection .note.Linux,\\\"a\\\",@note\\n.balign 4\\n.long 6\\n.long 4\\n.long 0x100\\n\"\n"
-	"    \".asciz \\\"Linux\\\"\\n.balign 4\\n.long 0\\n.popsection\\n\");\n";
-
 /*
  * Everything of the module but the livepatch symbol and the relocations
  * that moved stays as it was: headers, bytes, indices, alignment.
@@ -217,7 +198,7 @@ static void module_keeps_its_sections(void **state)
 	size_t yi, oi;
 	const char *d;
 
-	fx_compile("mod", module_src);
+	fx_compile("mod", eobj_module_src);
 	fx_run(NULL, ld);
 	snprintf(ko, sizeof(ko), "%s/m.ko", fx_dir());
 	eobj_read(&a, ko);

@@ -15,9 +15,7 @@
 
 struct incgraph;
 
-/* kbuildmk.c: NULL-terminated string vectors, and a tree's files */
-int kb_strv_push(char ***v, size_t *n, const char *s);
-void kb_strv_free(char **v);
+/* kbuildmk.c: a tree's files */
 /* TREE/DIR/NAME's text, NULL when absent; the path is not kept. */
 char *kb_tree_read(const char *tree, const char *dir, const char *name);
 

@@ -192,6 +192,12 @@ int kb_copy_file(const char *from, const char *to);
 char *kb_read_file(const char *path, size_t *len);
 bool kb_exists(const char *path);
 int kb_rmtree(const char *path);
+/*
+ * NULL-terminated string vectors of distinct strings: push appends a copy
+ * of s unless *v holds it already (0, or -1 out of memory).
+ */
+int kb_strv_push(char ***v, size_t *n, const char *s);
+void kb_strv_free(char **v);
 char *kb_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*

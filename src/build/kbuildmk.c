@@ -113,23 +113,6 @@ static char *list_name(const char *lhs)
 	return strndup(lhs, dash ? (size_t)(dash - lhs) : strlen(lhs));
 }
 
-int kb_strv_push(char ***v, size_t *n, const char *s)
-{
-	char **nv;
-
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp((*v)[i], s))
-			return 0;
-	nv = realloc(*v, (*n + 2) * sizeof(*nv));
-	if (!nv)
-		return -1;
-	*v = nv;
-	if (!(nv[*n] = strdup(s)))
-		return -1;
-	nv[++*n] = NULL;
-	return 0;
-}
-
 /* Read the file at TREE/DIR/NAME (NULL when absent); the path is not kept. */
 char *kb_tree_read(const char *tree, const char *dir, const char *name)
 {
@@ -378,11 +361,4 @@ int kb_depindex_config_subdirs(const char *tree, const char *dir, const char *co
 	}
 	free(text);
 	return (int)n;
-}
-
-void kb_strv_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
 }

@@ -191,41 +191,38 @@ static int module_sympos(struct kb *kb, const struct kb_object *o, struct ksyms 
  */
 static int import_namespace(struct kb *kb, const char *name, const char *ns)
 {
-	char **v;
-
 	if (!ns)
 		return 0;
 	if (!*ns || strspn(ns, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != strlen(ns))
 		return kb_fail(&kb->err, KB_EENV,
 			       "Module.symvers gives '%s' a namespace that is not an identifier; reinstall the kernel's headers package",
 			       name);
-	for (size_t i = 0; i < kb->nnamespaces; i++)
-		if (!strcmp(kb->namespaces[i], ns))
-			return 0;
-	v = realloc(kb->namespaces, (kb->nnamespaces + 1) * sizeof(*v));
-	if (!v || !(v[kb->nnamespaces] = strdup(ns))) {
-		if (v)
-			kb->namespaces = v;
+	if (kb_strv_push(&kb->namespaces, &kb->nnamespaces, ns))
 		return kb_fail(&kb->err, KB_EENV, "out of memory");
-	}
-	kb->namespaces = v;
-	kb->nnamespaces++;
 	if (kb->verbose)
 		kb_progress(kb, "symbol %s: in namespace %s, which the module imports", name, ns);
 	return 0;
 }
 
-static int add_ref(struct kb *kb, const char *name, const char *objname, unsigned long pos)
+/*
+ * A livepatch relocation to NAME: of object OBJNAME's .klp.rela, looked up
+ * in SYMOBJ when that is another module (NULL: in OBJNAME itself).
+ */
+static int add_ref(struct kb *kb, const char *name, const char *objname, unsigned long pos,
+		   const char *symobj)
 {
 	struct kb_symref *r;
 
 	if (kb->verbose)
-		kb_progress(kb, "symbol %s: livepatch relocation to %s, sympos %lu", name, objname, pos);
+		kb_progress(kb, "symbol %s: livepatch relocation to %s, sympos %lu", name,
+			    symobj ? symobj : objname, pos);
 
 	for (size_t i = 0; i < kb->nrefs; i++) {
-		if (strcmp(kb->refs[i].name, name))
+		r = &kb->refs[i];
+		if (strcmp(r->name, name))
 			continue;
-		if (kb->refs[i].sympos == pos && !strcmp(kb->refs[i].objname, objname))
+		if (r->sympos == pos && !strcmp(r->objname, objname) &&
+		    !strcmp(r->symobj ? r->symobj : "", symobj ? symobj : ""))
 			return 0;
 		/* One undefined name in the module cannot point at two symbols. */
 		return kb_fail(&kb->err, KB_EREFUSED,
@@ -239,7 +236,7 @@ static int add_ref(struct kb *kb, const char *name, const char *objname, unsigne
 	r = &kb->refs[kb->nrefs++];
 	r->name = strdup(name);
 	r->objname = strdup(objname);
-	r->symobj = NULL;
+	r->symobj = symobj ? strdup(symobj) : NULL;
 	r->sympos = pos;
 	r->exported = false;
 	return 0;
@@ -258,37 +255,25 @@ static int add_module_export_ref(struct kb *kb, const struct kb_object *o, const
 {
 	const char *base = strrchr(exporter, '/') ? strrchr(exporter, '/') + 1 : exporter;
 	char *mod = strdup(base);
+	int ret;
 
 	if (!mod)
 		return kb_fail(&kb->err, KB_EENV, "out of memory");
 	for (char *c = mod; *c; c++)
 		if (*c == '-')
 			*c = '_';	/* the kernel's name of fs/nls/nls-utf8 */
-	if (add_ref(kb, name, o->objname, 0)) {
-		free(mod);
-		return -1;
-	}
 	if (kb->verbose)
 		kb_progress(kb, "symbol %s: exported by module %s, looked up there when %s loads",
 			    name, mod, o->objname);
-	/* add_ref keeps one entry a name: this one, new or found */
-	for (size_t i = 0; i < kb->nrefs; i++) {
-		struct kb_symref *r = &kb->refs[i];
-
-		if (strcmp(r->name, name))
-			continue;
-		if (r->symobj && strcmp(r->symobj, mod)) {
-			free(mod);
-			return kb_fail(&kb->err, KB_EREFUSED,
-				       "two patched objects reference different kernel symbols named '%s'; build them as separate patches",
-				       name);
-		}
-		free(r->symobj);
-		r->symobj = mod;
-		return 0;
-	}
+	ret = add_ref(kb, name, o->objname, 0, mod);
 	free(mod);
-	return 0;
+	return ret;
+}
+
+/* The table refuse() names as without file symbols, or NULL when it has them. */
+static const char *nofiles(const struct ksyms *ks, const char *table)
+{
+	return ks->nfiles ? NULL : table;
 }
 
 /*
@@ -304,37 +289,35 @@ static int resolve_symbol(struct kb *kb, struct kb_object *o, struct ksyms *modk
 	unsigned long pos;
 	int err;
 
-	if (exporter && modks && strcmp(exporter, "vmlinux") &&
-	    !symvers_exporter_is(exporter, o->objname)) {
-		int ret = import_namespace(kb, name, symvers_namespace(&kb->symvers, name));
-
-		return ret ? ret : add_module_export_ref(kb, o, name, exporter);
-	}
 	if (exporter && !(modks && symvers_exporter_is(exporter, o->objname))) {
+		if (import_namespace(kb, name, symvers_namespace(&kb->symvers, name)))
+			return -1;
+		if (modks && strcmp(exporter, "vmlinux"))
+			return add_module_export_ref(kb, o, name, exporter);
 		/* a normal relocation, resolved by the module loader */
 		if (kb->verbose)
 			kb_progress(kb, "symbol %s: exported by %s", name, exporter);
-		return import_namespace(kb, name, symvers_namespace(&kb->symvers, name));
+		return 0;
 	}
 	if (modks) {
 		err = module_sympos(kb, o, modks, name, local, os, &pos);
 		if (!err)
-			return add_ref(kb, name, o->objname, pos);
+			return add_ref(kb, name, o->objname, pos, NULL);
 		if (err == -EEXIST || local)
-			return refuse(kb, err, name, "symbol", o->src, modks->nfiles ? NULL : o->modpath);
+			return refuse(kb, err, name, "symbol", o->src, nofiles(modks, o->modpath));
 		err = ksyms_sympos(&kb->ksyms, name, false, NULL, &pos);
 		if (err == -ENOENT)
 			return missing_global(kb, o, name, what);
 		if (err)
-			return refuse(kb, err, name, "symbol", o->src, kb->ksyms.nfiles ? NULL : kb->sysmap);
-		return add_ref(kb, name, "vmlinux", pos);
+			return refuse(kb, err, name, "symbol", o->src, nofiles(&kb->ksyms, kb->sysmap));
+		return add_ref(kb, name, "vmlinux", pos, NULL);
 	}
 	err = vmlinux_sympos(kb, name, local, os, &pos);
 	if (err == -ENOENT && !local)
 		return missing_global(kb, o, name, what);
 	if (err)
-		return refuse(kb, err, name, "symbol", o->src, kb->ksyms.nfiles ? NULL : kb->sysmap);
-	return add_ref(kb, name, o->objname, pos);
+		return refuse(kb, err, name, "symbol", o->src, nofiles(&kb->ksyms, kb->sysmap));
+	return add_ref(kb, name, o->objname, pos, NULL);
 }
 
 static int resolve_object(struct kb *kb, struct kb_object *o)
@@ -394,8 +377,7 @@ static int resolve_object(struct kb *kb, struct kb_object *o)
 			     : vmlinux_sympos(kb, f->name, own->local, &os, &f->sympos);
 		if (err)
 			ret = refuse(kb, err, f->name, "function", o->src,
-				     module ? (modks.nfiles ? NULL : o->modpath)
-					    : (kb->ksyms.nfiles ? NULL : kb->sysmap));
+				     module ? nofiles(&modks, o->modpath) : nofiles(&kb->ksyms, kb->sysmap));
 		else if (kb->verbose)
 			kb_progress(kb, "function %s: patched in %s, sympos %lu", f->name, f->objname,
 				    f->sympos);
@@ -422,7 +404,7 @@ static int resolve_template_symbols(struct kb *kb)
 			return kb_fail(&kb->err, KB_EREFUSED,
 				       "%s has no global '%s', which a patch of a module needs to clear its relocations when the module is removed; pass --symbols the kernel's real System.map, or patch only vmlinux code",
 				       kb->sysmap, names[i]);
-		if (add_ref(kb, names[i], "vmlinux", pos))
+		if (add_ref(kb, names[i], "vmlinux", pos, NULL))
 			return -1;
 	}
 	return 0;
@@ -441,7 +423,6 @@ int kb_resolve(struct kb *kb)
 		return kb_fail(&kb->err, KB_EUSAGE,
 			       "symbol table %s has only %zu symbols (a placeholder?); pass --symbols with the kernel's real System.map or vmlinux",
 			       kb->sysmap, kb->ksyms.n);
-
 	err = symvers_load(symvers, &kb->symvers);
 	if (err)
 		return kb_fail(&kb->err, KB_EENV, "%s: %s", symvers,

@@ -39,9 +39,7 @@ static void free_symbols(struct kb *kb)
 		free(kb->callbacks[i].symbol);
 		free(kb->callbacks[i].objname);
 	}
-	for (size_t i = 0; i < kb->nnamespaces; i++)
-		free(kb->namespaces[i]);
-	free(kb->namespaces);
+	kb_strv_free(kb->namespaces);
 	kb->namespaces = NULL;
 	kb->nnamespaces = 0;
 	free(kb->funcs);

@@ -65,14 +65,29 @@ static int extract_system_map(struct kb *kb, const char *deb, const char *dir, c
 	return ret;
 }
 
+/* MEMBER of the package at DEB as a stream on pl->fd: dpkg-deb | tar -xO. */
+static int open_member(struct kb_pipeline *pl, const char *deb, const char *member,
+		       const char *log)
+{
+	const char *unpack[] = { "dpkg-deb", "--fsys-tarfile", deb, NULL };
+	const char *pick[] = { "tar", "-xO", "--occurrence=1", member, NULL };
+
+	return kb_pipeline_open(pl, unpack, pick, NULL, log, true);
+}
+
+/* A download that may fail without failing the build: forgotten once reported. */
+static void forget_failure(struct kb *kb)
+{
+	kb->err.code = 0;
+	kb->err.msg[0] = '\0';
+}
+
 /* One pass over the package's vmlinux, as a stream from dpkg-deb | tar. */
 static int stream_pass(const char *deb, const char *member, const char *log, int out,
 		       struct kelf_stream *st, struct kelf_err *err)
 {
-	const char *unpack[] = { "dpkg-deb", "--fsys-tarfile", deb, NULL };
-	const char *pick[] = { "tar", "-xO", "--occurrence=1", member, NULL };
 	struct kb_pipeline pl;
-	int ret = kb_pipeline_open(&pl, unpack, pick, NULL, log, true);
+	int ret = open_member(&pl, deb, member, log);
 
 	if (ret) {
 		snprintf(err->msg, sizeof(err->msg), "cannot run dpkg-deb | tar: %s", strerror(-ret));
@@ -147,8 +162,7 @@ int kb_fetch_dbg_symbols(struct kb *kb, const char *dir, bool want_map, const ch
 			return -1;
 		/* file symbols only: the build goes on without them */
 		kb_progress(kb, "warning: %s", kb->err.msg);
-		kb->err.code = 0;
-		kb->err.msg[0] = '\0';
+		forget_failure(kb);
 		return 0;
 	}
 	if (want_map)
@@ -158,6 +172,22 @@ int kb_fetch_dbg_symbols(struct kb *kb, const char *dir, bool want_map, const ch
 	unlink(deb);
 	free(deb);
 	return ret;
+}
+
+/*
+ * A private directory of the release's cache for one download: builds of
+ * one release may fetch at once. NULL (and a warning naming WHAT) if it
+ * cannot be made.
+ */
+static char *private_dir(struct kb *kb, const char *what)
+{
+	char *dir = kb_path("%s/dbg.XXXXXX", kb->srcroot);
+
+	if (mkdtemp(dir))
+		return dir;
+	kb_progress(kb, "warning: no file symbols for %s (%s: %s)", what, dir, strerror(errno));
+	free(dir);
+	return NULL;
 }
 
 /* Copies a pipe into a new file at PATH. */
@@ -184,42 +214,37 @@ static int drain_to(int fd, const char *path)
 
 int kb_fetch_module_symbols(struct kb *kb, const char *modrel, const char *dst)
 {
-	char *dir = kb_path("%s/dbg.XXXXXX", kb->srcroot), *log = NULL, *deb = NULL;
+	char *dir = private_dir(kb, modrel), *log, *deb, *ko, *tmp;
 	char *member = kb_path("./usr/lib/debug/lib/modules/%s/%s", kb->krel, modrel);
-	char *ko = NULL, *tmp = kb_path("%s.tmp", dst);
 	const char *why = NULL;
 	struct ksyms ks = { 0 };
-	int ret = -1;
+	struct kb_pipeline pl;
+	int ret;
 
-	if (!mkdtemp(dir)) {
-		why = strerror(errno);
-		goto out;
+	if (!dir) {
+		free(member);
+		return -1;
 	}
 	log = kb_path("%s/fetch.log", dir);
 	ko = kb_path("%s/module.ko", dir);
+	tmp = kb_path("%s.tmp", dst);
 	deb = download_dbg(kb, dir, log);
 	if (!deb) {
+		forget_failure(kb);
 		why = "the -dbg package could not be downloaded";
-		kb->err.code = 0;
 		goto out;
 	}
-	{
-		const char *unpack[] = { "dpkg-deb", "--fsys-tarfile", deb, NULL };
-		const char *pick[] = { "tar", "-xO", "--occurrence=1", member, NULL };
-		struct kb_pipeline pl;
-
-		kb_progress(kb, "reading the file symbols of %s", modrel);
-		if (kb_pipeline_open(&pl, unpack, pick, NULL, log, true)) {
-			why = "cannot run dpkg-deb | tar";
-			goto out;
-		}
-		ret = drain_to(pl.fd, ko);
-		if (kb_pipeline_close(&pl) && !ret)
-			ret = -ENOENT;
-		if (ret) {
-			why = "the package has no such module";
-			goto out;
-		}
+	kb_progress(kb, "reading the file symbols of %s", modrel);
+	if (open_member(&pl, deb, member, log)) {
+		why = "cannot run dpkg-deb | tar";
+		goto out;
+	}
+	ret = drain_to(pl.fd, ko);
+	if (kb_pipeline_close(&pl) && !ret)
+		ret = -ENOENT;
+	if (ret) {
+		why = "the package has no such module";
+		goto out;
 	}
 	ret = ksyms_load_module(ko, &ks);
 	if (!ret && !ks.nfiles)
@@ -233,31 +258,25 @@ int kb_fetch_module_symbols(struct kb *kb, const char *modrel, const char *dst)
 out:
 	if (why)
 		kb_progress(kb, "warning: no file symbols for module %s (%s)", modrel, why);
-	if (deb)
-		unlink(deb);
 	kb_rmtree(dir);
 	ksyms_free(&ks);
+	unlink(tmp);
 	free(dir);
 	free(log);
 	free(deb);
 	free(member);
 	free(ko);
-	unlink(tmp);
 	free(tmp);
 	return why ? -1 : 0;
 }
 
 int kb_fetch_file_symbols(struct kb *kb, const char *dst)
 {
-	char *dir = kb_path("%s/dbg.XXXXXX", kb->srcroot), *log = NULL, *got = NULL;
+	char *dir = private_dir(kb, kb->krel), *log, *got;
 	int ret = -1;
 
-	if (!mkdtemp(dir)) {
-		kb_progress(kb, "warning: no file symbols for %s (%s: %s)", kb->krel, dir,
-			    strerror(errno));
-		free(dir);
+	if (!dir)
 		return -1;
-	}
 	log = kb_path("%s/fetch.log", dir);
 	got = kb_path("%s/file-symbols", dir);
 	kb_fetch_dbg_symbols(kb, dir, false, log);

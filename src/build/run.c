@@ -102,7 +102,7 @@ void kb_progress(const struct kb *kb, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* The last lines of a log, for an error message that shows the cause. */
+/* The first line of a log holding NEEDLE: the cause, where a tool names it. */
 char *kb_log_first(const char *log, const char *needle)
 {
 	size_t len;
@@ -123,6 +123,7 @@ char *kb_log_first(const char *log, const char *needle)
 	return buf;
 }
 
+/* The last lines of a log, for an error message that shows the cause. */
 char *kb_log_tail(const char *log, int lines)
 {
 	size_t len;

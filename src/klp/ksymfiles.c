@@ -104,17 +104,6 @@ static struct ksym *find(struct ksym **byaddr, size_t n, unsigned long addr, con
 	return hit ? *hit : NULL;
 }
 
-static void forget_files(struct ksyms *ks)
-{
-	for (size_t i = 0; i < ks->nfiles; i++)
-		free(ks->files[i]);
-	free(ks->files);
-	ks->files = NULL;
-	ks->nfiles = 0;
-	for (size_t i = 0; i < ks->n; i++)
-		ks->v[i].file = 0;
-}
-
 int ksyms_attach_files(struct ksyms *ks, const char *path)
 {
 	char line[KSYMFILES_LINE], name[KSYMFILES_LINE];
@@ -123,7 +112,7 @@ int ksyms_attach_files(struct ksyms *ks, const char *path)
 	FILE *f;
 	int ret = 0;
 
-	forget_files(ks);
+	ksyms_forget_files(ks);
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
@@ -162,6 +151,6 @@ int ksyms_attach_files(struct ksyms *ks, const char *path)
 	fclose(f);
 	free(byaddr);
 	if (ret)
-		forget_files(ks);
+		ksyms_forget_files(ks);
 	return ret;
 }

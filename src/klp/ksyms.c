@@ -25,14 +25,23 @@ static int ksyms_push(struct ksyms *ks, size_t *cap, unsigned long addr,
 	return 0;
 }
 
-void ksyms_free(struct ksyms *ks)
+void ksyms_forget_files(struct ksyms *ks)
 {
-	for (size_t i = 0; i < ks->n; i++)
-		free(ks->v[i].name);
 	for (size_t i = 0; i < ks->nfiles; i++)
 		free(ks->files[i]);
-	free(ks->v);
 	free(ks->files);
+	ks->files = NULL;
+	ks->nfiles = 0;
+	for (size_t i = 0; i < ks->n; i++)
+		ks->v[i].file = 0;
+}
+
+void ksyms_free(struct ksyms *ks)
+{
+	ksyms_forget_files(ks);
+	for (size_t i = 0; i < ks->n; i++)
+		free(ks->v[i].name);
+	free(ks->v);
 	memset(ks, 0, sizeof(*ks));
 }
 

@@ -56,6 +56,8 @@ void ksyms_free(struct ksyms *ks);
  * symbols of the file absent from the table are skipped.
  */
 int ksyms_save_files(const struct ksyms *ks, const char *path);
+/* Drops the table's file symbols: no symbol has a known file after it. */
+void ksyms_forget_files(struct ksyms *ks);
 /* Appends a file symbol to ks->files (capacity *cap); 0 or -ENOMEM. */
 int ksyms_add_file(struct ksyms *ks, size_t *cap, const char *name);
 int ksyms_attach_files(struct ksyms *ks, const char *path);

@@ -448,27 +448,36 @@ static const char *pointed_string(const struct kelf_sym *y)
  * the same text: the running kernel registered that pointer's string at
  * boot, and trace output trusts it (see kd_convert_rela for a new one).
  */
+/* An unpaired tracepoint_string() pointer's text, or NULL for any other symbol. */
+static const char *unpaired_tp_string(const struct dsym *d)
+{
+	if (d->twin || !d->sym->sec || !kd_is_tp_string(d->sym->sec) ||
+	    d->sym->type != STT_OBJECT)
+		return NULL;
+	return pointed_string(d->sym);
+}
+
 static void pair_tp_strings(struct dctx *c)
 {
 	for (size_t i = 0; i < c->patched->nsyms; i++) {
 		struct dsym *p = &c->psyms[i];
-		const char *text;
+		const char *text = unpaired_tp_string(p), *otext;
 
-		if (p->twin || !p->sym->sec || !kd_is_tp_string(p->sym->sec) ||
-		    p->sym->type != STT_OBJECT || !(text = pointed_string(p->sym)))
-			continue;
-		for (size_t j = 0; j < c->orig->nsyms; j++) {
+		for (size_t j = 0; text && j < c->orig->nsyms; j++) {
 			struct dsym *o = &c->osyms[j];
-			const char *otext;
 
-			if (o->twin || !o->sym->sec || !kd_is_tp_string(o->sym->sec) ||
-			    o->sym->type != STT_OBJECT || !(otext = pointed_string(o->sym)) ||
-			    strcmp(text, otext))
+			if (!(otext = unpaired_tp_string(o)) || strcmp(text, otext))
 				continue;
 			pair(c, p, o, "same tracepoint string");
 			break;
 		}
 	}
+}
+
+/* A symbol of .BTF_ids with a key, not paired yet. */
+static bool unpaired_btf_id(const struct dsym *d)
+{
+	return !d->twin && d->key && d->sym->sec && DSEC(d->sym->sec)->cls == DC_BTFIDS;
 }
 
 /* The position of BTF ID Y among the unpaired ones of its key, in section order. */
@@ -480,8 +489,7 @@ static size_t btf_rank(struct kelf *k, struct dsym *ds, const struct dsym *y, si
 	for (size_t i = 0; i < k->nsyms; i++) {
 		const struct dsym *q = &ds[i];
 
-		if (q->twin || !q->key || !q->sym->sec || DSEC(q->sym->sec)->cls != DC_BTFIDS ||
-		    strcmp(q->key, y->key))
+		if (!unpaired_btf_id(q) || strcmp(q->key, y->key))
 			continue;
 		(*count)++;
 		rank += q->sym->value < y->sym->value;
@@ -500,15 +508,13 @@ static void pair_btf_ids(struct dctx *c)
 		struct dsym *p = &c->psyms[i];
 		size_t pn, on, rank;
 
-		if (p->twin || !p->key || !p->sym->sec || DSEC(p->sym->sec)->cls != DC_BTFIDS ||
-		    strncmp(p->key, btf_id_prefix, sizeof(btf_id_prefix) - 1))
+		if (!unpaired_btf_id(p) || strncmp(p->key, btf_id_prefix, sizeof(btf_id_prefix) - 1))
 			continue;
 		rank = btf_rank(c->patched, c->psyms, p, &pn);
 		for (size_t j = 0; j < c->orig->nsyms; j++) {
 			struct dsym *o = &c->osyms[j];
 
-			if (o->twin || !o->key || !o->sym->sec ||
-			    DSEC(o->sym->sec)->cls != DC_BTFIDS || strcmp(o->key, p->key) ||
+			if (!unpaired_btf_id(o) || strcmp(o->key, p->key) ||
 			    btf_rank(c->orig, c->osyms, o, &on) != rank || on != pn)
 				continue;
 			pair(c, p, o, "BTF ID in the same place");

@@ -189,11 +189,18 @@ static int module_sympos(struct kb *kb, const struct kb_object *o, struct ksyms 
  * refuses the module otherwise. The namespace comes from Module.symvers:
  * a C identifier, or the headers are not the kernel's.
  */
+/* Module.symvers' names of namespaces and modules: C identifiers only. */
+static bool is_identifier(const char *s)
+{
+	return *s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
+			     strlen(s);
+}
+
 static int import_namespace(struct kb *kb, const char *name, const char *ns)
 {
 	if (!ns)
 		return 0;
-	if (!*ns || strspn(ns, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != strlen(ns))
+	if (!is_identifier(ns))
 		return kb_fail(&kb->err, KB_EENV,
 			       "Module.symvers gives '%s' a namespace that is not an identifier; reinstall the kernel's headers package",
 			       name);
@@ -262,6 +269,13 @@ static int add_module_export_ref(struct kb *kb, const struct kb_object *o, const
 	for (char *c = mod; *c; c++)
 		if (*c == '-')
 			*c = '_';	/* the kernel's name of fs/nls/nls-utf8 */
+	/* it becomes part of a livepatch symbol's name: ".klp.sym.<module>.<name>,<pos>" */
+	if (!is_identifier(mod)) {
+		free(mod);
+		return kb_fail(&kb->err, KB_EENV,
+			       "Module.symvers gives '%s' an exporter that is not a module name; reinstall the kernel's headers package",
+			       name);
+	}
 	if (kb->verbose)
 		kb_progress(kb, "symbol %s: exported by module %s, looked up there when %s loads",
 			    name, mod, o->objname);

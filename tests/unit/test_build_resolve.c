@@ -70,7 +70,9 @@ static void free_kb(struct fixture *f)
 	for (size_t i = 0; i < f->kb.nrefs; i++) {
 		free(f->kb.refs[i].name);
 		free(f->kb.refs[i].objname);
+		free(f->kb.refs[i].symobj);
 	}
+	kb_strv_free(f->kb.namespaces);
 	free(f->kb.refs);
 	ksyms_free(&f->kb.ksyms);
 	symvers_free(&f->kb.symvers);
@@ -116,6 +118,60 @@ static void module_patch_references_text_poke(void **state)
 	/* the exported seq_printf stays a normal relocation */
 	assert_null(find_ref(&f.kb, "seq_printf"));
 	free_kb(&f);
+}
+
+/* seq_printf exported by another module: looked up there when kmodx loads. */
+static void other_modules_export_is_looked_up_there(void **state)
+{
+	struct fixture f;
+	const struct kb_symref *r;
+
+	setup_kb(&f, "kmodx", TEMPLATE_SYMS);
+	fx_write("Module.symvers", "0x1\tseq_printf\tdrivers/md/dm-mod\tEXPORT_SYMBOL\t\n");
+	if (kb_resolve(&f.kb))
+		fail_msg("%s", f.kb.err.msg);
+	r = find_ref(&f.kb, "seq_printf");
+	assert_non_null(r);
+	assert_string_equal(r->objname, "kmodx");
+	assert_string_equal(r->symobj, "dm_mod");
+	assert_int_equal(r->sympos, 0);
+	assert_null(find_ref(&f.kb, "text_poke")->symobj);
+	free_kb(&f);
+}
+
+static void namespace_of_an_export_is_imported(void **state)
+{
+	struct fixture f;
+
+	setup_kb(&f, "vmlinux", TEMPLATE_SYMS);
+	fx_write("Module.symvers", "0x1\tseq_printf\tvmlinux\tEXPORT_SYMBOL_GPL\tSEQ_NS\n");
+	if (kb_resolve(&f.kb))
+		fail_msg("%s", f.kb.err.msg);
+	assert_int_equal(f.kb.nnamespaces, 1);
+	assert_string_equal(f.kb.namespaces[0], "SEQ_NS");
+	assert_null(find_ref(&f.kb, "seq_printf"));	/* still a normal relocation */
+	free_kb(&f);
+}
+
+/* Names that become C or symbol text: a crafted Module.symvers is refused. */
+static void crafted_symvers_names_are_refused(void **state)
+{
+	static const char *const bad[] = {
+		"0x1\tseq_printf\tvmlinux\tEXPORT_SYMBOL\tSEQ\"NS\n",
+		"0x1\tseq_printf\tdrivers/md/dm.mod\tEXPORT_SYMBOL\t\n",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct fixture f;
+
+		setup_kb(&f, "kmodx", TEMPLATE_SYMS);
+		fx_write("Module.symvers", bad[i]);
+		assert_int_equal(kb_resolve(&f.kb), -1);
+		assert_int_equal(f.kb.err.code, KB_EENV);
+		assert_non_null(strstr(f.kb.err.msg, "Module.symvers gives 'seq_printf' a"));
+		assert_non_null(strstr(f.kb.err.msg, "reinstall the kernel's headers package"));
+		free_kb(&f);
+	}
 }
 
 static void vmlinux_patch_needs_no_template_symbols(void **state)
@@ -240,6 +296,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(module_patch_references_text_poke),
 		cmocka_unit_test(vmlinux_patch_needs_no_template_symbols),
+		cmocka_unit_test(other_modules_export_is_looked_up_there),
+		cmocka_unit_test(namespace_of_an_export_is_imported),
+		cmocka_unit_test(crafted_symvers_names_are_refused),
 		cmocka_unit_test(kernel_without_text_poke_is_refused),
 		cmocka_unit_test(symbol_missing_from_kernel_is_refused),
 		cmocka_unit_test(symbol_defined_by_uncarried_file_names_it),
